@@ -1,0 +1,278 @@
+"""The stage runner: ingest → extract → validate in batches across worker processes, then dedupe,
+write partitioned Parquet into a fresh build directory and publish it atomically.
+
+Every input file ends as exactly one letters row or one file-level rejects row; the build checks
+`letters + file-level rejects == files` before it publishes.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipeline import EXTRACTOR_VERSION
+from pipeline.extract.letter import ExtractError, extract_letter
+from pipeline.ingest import DEFAULT_MAX_BYTES, Reject, discover, read_letter
+from pipeline.load import PartWriter, write_database
+from pipeline.paths import DataPaths
+from pipeline.rows import letter_rows, reject_row
+from pipeline.validate import frame, validate
+from schemas.tables import TABLES
+
+BATCH_SIZE = 256
+
+
+class BuildError(RuntimeError):
+    """A build that cannot run or would publish an inconsistent dataset."""
+
+
+@dataclass
+class BatchResult:
+    frames: dict[str, pl.DataFrame]                  # validated rows per table (rejects included)
+    kept: list[tuple[str, str | None, str]]          # (letter_id, case_number, source_path), in input order
+    hashes: list[tuple[str, str]]                    # (source_path, sha256) of every readable file
+
+
+@dataclass
+class BuildSummary:
+    files: int = 0
+    letters: int = 0
+    items: int = 0
+    citations: int = 0
+    rejects: int = 0
+    reject_reasons: Counter = field(default_factory=Counter)
+    build_id: str = ""
+    data: Path = Path()
+
+
+# ---------------------------------------------------------------- one batch (runs in a worker)
+def extract_file(path: Path, raw: Path, max_bytes: int):
+    """(letter row, item rows, citation rows, reject rows, sha256) of one file; never raises."""
+    got = read_letter(path, raw, max_bytes)
+    if isinstance(got, Reject):
+        return None, [], [], [reject_row(got)], None
+    try:
+        fields = extract_letter(got.text)
+    except ExtractError as exc:
+        return None, [], [], [reject_row(Reject(got.source_path, "extract", exc.reason, str(exc)))], got.sha256
+    except Exception as exc:  # noqa: BLE001 - a bug must cost one letter, not the build
+        detail = f"{type(exc).__name__}: {exc}"
+        return None, [], [], [reject_row(Reject(got.source_path, "extract", "extract_error", detail))], got.sha256
+    letter, items, citations, rejects = letter_rows(got, fields)
+    return letter, items, citations, rejects, got.sha256
+
+
+def process_batch(paths: list[str], raw: str, max_bytes: int = DEFAULT_MAX_BYTES) -> BatchResult:
+    """Ingest, extract and validate a batch of files; identical letters within the batch are deduplicated."""
+    raw_path = Path(raw)
+    rows: dict[str, list[dict]] = {t: [] for t in TABLES}
+    hashes: list[tuple[str, str]] = []
+    seen: dict[str, str] = {}
+    for p in paths:
+        letter, items, citations, rejects, sha = extract_file(Path(p), raw_path, max_bytes)
+        if sha:
+            hashes.append((Path(p).relative_to(raw_path).as_posix(), sha))
+        if letter is not None and letter["letter_id"] in seen:
+            rejects = [reject_row(Reject(letter["source_path"], "dedupe", "duplicate",
+                                         f"same letter text as {seen[letter['letter_id']]}", letter["letter_id"]))]
+            letter, items, citations = None, [], []
+        if letter is not None:
+            seen[letter["letter_id"]] = letter["source_path"]
+            rows["letters"].append(letter)
+        rows["items"].extend(items)
+        rows["citations"].extend(citations)
+        rows["rejects"].extend(rejects)
+    frames = _validated(rows)
+    kept = list(zip(frames["letters"]["letter_id"].to_list(), frames["letters"]["case_number"].to_list(),
+                    frames["letters"]["source_path"].to_list()))
+    return BatchResult(frames, kept, hashes)
+
+
+def _validated(rows: dict[str, list[dict]]) -> dict[str, pl.DataFrame]:
+    """Validate letters, items, citations; failures (and what hangs on them) become rejects."""
+    rejects = frame("rejects", rows["rejects"])
+    out: dict[str, pl.DataFrame] = {}
+    letters, bad = validate("letters", frame("letters", rows["letters"]))
+    extra = [bad.select(pl.col("source_path"), pl.col("letter_id"), pl.lit(None, pl.Int64).alias("item_number"),
+                        pl.lit("validate").alias("stage"), pl.lit("schema_check").alias("reason"), pl.col("detail"))]
+    out["letters"] = letters
+    source = dict(zip(rows_col(rows["letters"], "letter_id"), rows_col(rows["letters"], "source_path")))
+    ok_ids = letters["letter_id"]
+    items, bad_items = validate("items", frame("items", rows["items"]).filter(pl.col("letter_id").is_in(ok_ids.implode())))
+    extra.append(bad_items.select(
+        pl.col("letter_id").replace_strict(source, default="").alias("source_path"), pl.col("letter_id"),
+        pl.col("item_number"), pl.lit("validate").alias("stage"), pl.lit("schema_check").alias("reason"), pl.col("detail")))
+    out["items"] = items
+    keys = items.select("letter_id", "item_number")
+    citations, bad_cit = validate("citations", frame("citations", rows["citations"]).join(keys, on=["letter_id", "item_number"], how="semi"))
+    extra.append(bad_cit.select(
+        pl.col("letter_id").replace_strict(source, default="").alias("source_path"), pl.col("letter_id"),
+        pl.col("item_number"), pl.lit("validate").alias("stage"), pl.lit("schema_check").alias("reason"),
+        pl.format("citation: {}", pl.col("detail")).alias("detail")))
+    out["citations"] = citations
+    out["rejects"], _ = validate("rejects", pl.concat([rejects, *[e.cast(rejects.schema) for e in extra]]))
+    return out
+
+
+def rows_col(rows: list[dict], key: str) -> list:
+    return [r[key] for r in rows]
+
+
+# ---------------------------------------------------------------- the whole build
+def _batches(paths: list[Path], size: int) -> list[list[str]]:
+    names = [str(p) for p in paths]
+    return [names[i:i + size] for i in range(0, len(names), size)]
+
+
+def _results(batches: list[list[str]], raw: Path, jobs: int, max_bytes: int):
+    """BatchResults in input order: in-process for small inputs, a spawn pool otherwise."""
+    if jobs <= 1 or len(batches) <= 1:
+        for batch in batches:
+            yield process_batch(batch, str(raw), max_bytes)
+        return
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(jobs) as pool:
+        yield from pool.starmap(process_batch, [(b, str(raw), max_bytes) for b in batches], chunksize=1) \
+            if False else pool.imap(_star, [(b, str(raw), max_bytes) for b in batches], chunksize=1)
+
+
+def _star(args):
+    return process_batch(*args)
+
+
+@contextlib.contextmanager
+def build_lock(paths: DataPaths):
+    """An OS-level lock on DATA: a second build fails fast; a killed build leaves no stale lock."""
+    paths.root.mkdir(parents=True, exist_ok=True)
+    fh = open(paths.lock, "w")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fh.close()
+        raise BuildError(f"another build is running on {paths.root} (lock {paths.lock})") from None
+    try:
+        yield
+    finally:
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()
+
+
+def build(raw: str | Path, data: str | Path, jobs: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+          batch_size: int = BATCH_SIZE, progress=None) -> BuildSummary:
+    """Build the dataset from RAW into DATA and publish it atomically."""
+    raw = Path(raw)
+    if not raw.is_dir():
+        raise BuildError(f"RAW directory not found: {raw}")
+    paths = DataPaths.at(data)
+    files = discover(raw)
+    if not files:
+        raise BuildError(f"no .pdf or .txt files under {raw}")
+    jobs = jobs or os.cpu_count() or 1
+    with build_lock(paths):
+        staging = paths.builds / f".staging-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        parquet = staging / "parquet"
+        writers = {t: PartWriter(parquet, t) for t in TABLES}
+        summary = BuildSummary(files=len(files), data=paths.root)
+        seen_ids: dict[str, str] = {}
+        seen_cases: dict[str, str] = {}
+        hashes: list[tuple[str, str]] = []
+        for result in _results(_batches(files, batch_size), raw, jobs, max_bytes):
+            frames, dups = _dedupe(result, seen_ids, seen_cases)
+            for table, df in frames.items():
+                writers[table].add(df)
+            for table in ("letters", "items", "citations"):
+                setattr(summary, table, getattr(summary, table) + frames[table].height)
+            summary.reject_reasons.update(frames["rejects"]["reason"].to_list())
+            hashes.extend(result.hashes)
+            if progress:
+                progress(len(result.kept) + dups)
+        for writer in writers.values():
+            writer.close()
+        summary.rejects = sum(summary.reject_reasons.values())
+        file_rejects = _file_level_rejects(parquet)
+        if summary.letters + file_rejects != summary.files:
+            raise BuildError(f"accounting failed: {summary.letters} letters + {file_rejects} rejected files "
+                             f"!= {summary.files} input files")
+        summary.build_id = hashlib.sha256(
+            json.dumps([EXTRACTOR_VERSION, sorted(hashes), [f.relative_to(raw).as_posix() for f in files]]).encode()
+        ).hexdigest()[:16]
+        _write_manifest(parquet, summary, hashes)
+        _publish(paths, staging, summary.build_id)
+    return summary
+
+
+def _dedupe(result: BatchResult, seen_ids: dict[str, str], seen_cases: dict[str, str]):
+    """Drop letters seen in earlier batches (same text, or same case number): the first in path order is kept."""
+    drop: list[str] = []
+    extra: list[dict] = []
+    for letter_id, case, source in result.kept:
+        kept = seen_ids.get(letter_id) or (seen_cases.get(case) if case else None)
+        if kept:
+            drop.append(letter_id)
+            why = "same letter text" if letter_id in seen_ids else f"same case number {case}"
+            extra.append(reject_row(Reject(source, "dedupe", "duplicate", f"{why} as {kept}", letter_id)))
+            continue
+        seen_ids[letter_id] = source
+        if case:
+            seen_cases[case] = source
+    frames = dict(result.frames)
+    if drop:
+        gone = pl.Series(drop).implode()
+        for table in ("letters", "items", "citations"):
+            frames[table] = frames[table].filter(~pl.col("letter_id").is_in(gone))
+        frames["rejects"] = pl.concat([frames["rejects"], frame("rejects", extra)])
+    return frames, len(drop)
+
+
+def _file_level_rejects(parquet: Path) -> int:
+    """Rejects that stand for a whole input file (not one item of a letter that landed)."""
+    df = pl.read_parquet(parquet / "rejects" / "*.parquet")
+    return df.filter(pl.col("item_number").is_null()).height
+
+
+def _write_manifest(parquet: Path, summary: BuildSummary, hashes: list[tuple[str, str]]) -> None:
+    manifest = {
+        "build_id": summary.build_id, "extractor_version": EXTRACTOR_VERSION,
+        "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "counts": {"files": summary.files, "letters": summary.letters, "items": summary.items,
+                   "citations": summary.citations, "rejects": summary.rejects},
+        "reject_reasons": dict(sorted(summary.reject_reasons.items())),
+        "inputs": dict(sorted(hashes)),
+    }
+    (parquet / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+
+
+def _publish(paths: DataPaths, staging: Path, build_id: str) -> None:
+    """Swap DATA/parquet to the new build with one atomic rename, then rewrite the database."""
+    final = paths.build_dir(build_id)
+    current = paths.parquet.resolve() if paths.parquet.is_symlink() else None
+    if final.exists():
+        old = final.with_name(f".old-{build_id}-{os.getpid()}")
+        final.rename(old)
+        staging.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        staging.rename(final)
+    if paths.parquet.exists() and not paths.parquet.is_symlink():
+        shutil.rmtree(paths.parquet)    # a plain directory from elsewhere: replaced by the published link
+    link = paths.root / f".parquet-{os.getpid()}.link"
+    link.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(final / "parquet", paths.root), link)
+    os.replace(link, paths.parquet)
+    write_database(paths.database, paths.parquet)
+    for other in paths.builds.iterdir():
+        if other != final and (current is None or other != current.parent) and not other.name.startswith(".staging"):
+            shutil.rmtree(other, ignore_errors=True)
+    if current is not None and current.parent != final:
+        shutil.rmtree(current.parent, ignore_errors=True)

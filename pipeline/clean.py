@@ -1,0 +1,56 @@
+"""Undo text-extraction artifacts so that every layout parser sees the same kind of text.
+
+- line ends: CRLF / CR / form feed → LF; non-breaking and other odd spaces → space
+- every newline doubled (the 2015 seeds as scraped) → single newlines
+- page furniture of multi-page PDFs ('Page 2 of 3', a repeated case-number line)
+- trailing spaces
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pipeline.extract.regexes import PAGE_FURNITURE
+
+_ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\t]")
+_TRAILING = re.compile(r"[ \t]+$", re.M)
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
+                         "\u2014": "-", "\u2022": "-", "\uf0b7": "-", "\ufffd": " "})
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else cp1252, else latin-1 (which cannot fail)."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def undouble_newlines(text: str) -> str:
+    """'a \\n\\nb \\n\\n' → 'a\\nb\\n' when (nearly) every line is followed by an empty one."""
+    lines = text.split("\n")
+    if len(lines) < 8:
+        return text
+    odd = lines[1::2]
+    empty = sum(1 for line in odd if line == "")
+    if empty < 0.9 * len(odd):
+        return text
+    return "\n".join(lines[0::2])
+
+
+def normalise(text: str) -> str:
+    """Cleaned text: the one form every parser and the letter id are computed from."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = _ODD_SPACES.sub(" ", text)
+    text = undouble_newlines(text)
+    text = _TRAILING.sub("", text)
+    text = PAGE_FURNITURE.sub("", text)
+    return text.strip("\n") + "\n"
+
+
+def fold(text: str) -> str:
+    """Whitespace folded to single spaces, stripped."""
+    return " ".join(text.split())

@@ -1,0 +1,116 @@
+"""The `imr` command: thin click wrappers over the library; user errors end as one line."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline import __version__
+
+
+def _fail(exc: Exception) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+@click.group()
+@click.version_option(__version__, prog_name="imr")
+def main() -> None:
+    """Build and inspect the IMR determinations dataset."""
+
+
+@main.command()
+@click.option("--raw", default="data/raw", show_default=True, type=click.Path(path_type=Path),
+              help="Directory of letters (.pdf, .txt), searched recursively.")
+@click.option("--data", default="data", show_default=True, type=click.Path(path_type=Path),
+              help="Output directory: parquet/, imr.duckdb.")
+@click.option("--jobs", type=int, default=None, help="Worker processes (default: all cores).")
+@click.option("--max-bytes", type=int, default=None, help="Reject files larger than this.")
+def build(raw: Path, data: Path, jobs: int | None, max_bytes: int | None) -> None:
+    """Run every stage: ingest, extract, validate, load; publish atomically."""
+    from pipeline.build import BuildError
+    from pipeline.build import build as run
+    from pipeline.ingest import DEFAULT_MAX_BYTES
+    from pipeline.report import print_summary
+
+    try:
+        summary = run(raw, data, jobs=jobs, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+    except (BuildError, OSError) as exc:
+        raise _fail(exc) from None
+    print_summary(summary)
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def ingest(path: Path) -> None:
+    """Print the normalised text of one letter file (what the extractors see)."""
+    from pipeline.ingest import Reject, read_letter
+
+    got = read_letter(path.absolute(), path.absolute().parent)
+    if isinstance(got, Reject):
+        raise click.ClickException(f"{got.reason}: {got.detail}")
+    click.echo(got.text, nl=False)
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def extract(path: Path) -> None:
+    """Print the fields extracted from one letter file as JSON."""
+    import dataclasses
+
+    from pipeline.extract.letter import ExtractError, extract_letter
+    from pipeline.ingest import Reject, read_letter
+
+    got = read_letter(path.absolute(), path.absolute().parent)
+    if isinstance(got, Reject):
+        raise click.ClickException(f"{got.reason}: {got.detail}")
+    try:
+        fields = extract_letter(got.text)
+    except ExtractError as exc:
+        raise click.ClickException(f"{exc.reason}: {exc}") from None
+    click.echo(json.dumps(dataclasses.asdict(fields), indent=1, default=str))
+
+
+@main.command()
+@click.argument("data", default="data", type=click.Path(path_type=Path))
+def check(data: Path) -> None:
+    """Validate a built dataset against the schemas and its manifest; exit 1 when something is off."""
+    from pipeline.check import check_dataset
+
+    problems = check_dataset(data)
+    for p in problems:
+        click.echo(f"FAIL {p}")
+    if problems:
+        sys.exit(1)
+    click.echo(f"OK {data}")
+
+
+@main.command()
+@click.argument("data", default="data", type=click.Path(path_type=Path))
+def stats(data: Path) -> None:
+    """Counts by table, outcome and reject reason."""
+    from pipeline.report import print_stats
+
+    try:
+        print_stats(data)
+    except FileNotFoundError as exc:
+        raise _fail(exc) from None
+
+
+@main.command()
+@click.argument("data", default="data", type=click.Path(path_type=Path))
+@click.option("-c", "--command", "sql", default=None, help="Run one SQL statement and exit.")
+def sql(data: Path, sql: str | None) -> None:
+    """Open the DuckDB shell on DATA/imr.duckdb (read-only)."""
+    import shutil
+    import subprocess
+
+    db = data / "imr.duckdb"
+    if not db.exists():
+        raise click.ClickException(f"no database at {db}: run `imr build` first")
+    shell = shutil.which("duckdb") or str(Path(sys.executable).with_name("duckdb"))
+    if not Path(shell).exists():
+        raise click.ClickException("the duckdb shell is not installed (pip install duckdb-cli)")
+    args = [shell, "-readonly", str(db)] + (["-c", sql] if sql else [])
+    sys.exit(subprocess.call(args))

@@ -1,0 +1,1 @@
+"""Pure extraction: cleaned letter text → frozen dataclasses (no I/O)."""

@@ -1,0 +1,35 @@
+"""Item heading → DWC treatment category, from the ordered rules in schemas/codes/categories.csv.
+
+A drug request is pharmaceutical unless it is an associated surgical service or an injection; everything else
+takes the category of the first rule whose pattern matches, and 'other' when none does.
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from schemas.codes import read_rows, vocabulary
+
+# Drug requests the rules table decides: 'Associated surgical service: EKG', 'Botox injections'
+NOT_PHARMACEUTICAL = re.compile(r"^\s*Associated\s+surgical\s+service|\b(?:injections?|infusions?|blocks?)\b", re.I)
+
+
+@cache
+def rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """(compiled pattern, category) in file order; an unknown category is an error."""
+    allowed = set(vocabulary("category"))
+    out = []
+    for row in read_rows("categories"):
+        if row["category"] not in allowed:
+            raise ValueError(f"categories.csv: unknown category {row['category']!r}")
+        out.append((re.compile(row["pattern"], re.I), row["category"]))
+    return tuple(out)
+
+
+def categorise(heading: str, is_drug: bool) -> str:
+    if is_drug and not NOT_PHARMACEUTICAL.search(heading):
+        return "pharmaceutical"
+    for pattern, category in rules():
+        if pattern.search(heading):
+            return category
+    return "pharmaceutical" if is_drug else "other"

@@ -1,0 +1,294 @@
+"""Item heading → drug, generic ingredients, class, strength, quantity, refills, frequency, MME.
+
+The drug lexicon (schemas/codes/drugs.csv) maps brand, generic and misspelled names to lowercase
+generic ingredients and a class; near misses are fuzzy-matched with rapidfuzz. Counts follow the
+GOLD_SPEC conventions: '#90' → 90, a written total of sessions beats frequency × duration, rentals
+and 'one month supply' are not counts.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from rapidfuzz import fuzz, process
+
+from pipeline.extract import regexes as rx
+from schemas.codes import read_rows
+
+FUZZY_CUTOFF = 88          # rapidfuzz ratio a near miss needs ('cyclobenzapine' → cyclobenzaprine)
+FUZZY_MIN_LENGTH = 6       # shorter tokens are never fuzzy-matched (too many false friends)
+MAX_NGRAM = 4
+WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+         "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+         "sixteen": 16, "eighteen": 18, "twenty": 20, "twenty-four": 24, "thirty": 30, "single": 1, "a": 1}
+# Words that stay in the drug name when they stand right after it ('Orphenadrine Citrate ER').
+SALT_RELEASE = frozenset(
+    "er xr cr sr la dr ir xl ds odt cd hcl hbr sodium potassium citrate hydrochloride bitartrate tartrate "
+    "maleate succinate besylate mesylate phosphate sulfate acetate calcium magnesium extended release "
+    "immediate delayed controlled sustained".split())
+# Dosage forms: not part of the drug name ('Voltaren gel 1%' → 'Voltaren'); mark a topical.
+TOPICAL_FORMS = re.compile(r"\b(?:gel|cream|ointment|lotion|patch(?:es)?|topical|transdermal|spray|roll-?on|compound(?:ed)?|liniment|balm)\b", re.I)
+FORM_WORDS = frozenset("gel cream ointment lotion patch patches topical transdermal spray tablet tablets tab tabs "
+                       "capsule capsules cap caps oral solution suspension liquid injection film lozenge".split())
+# Words before the drug that say how much of it: 'One container of', '30 tablets of', 'One month supply of'
+LEAD_IN = re.compile(
+    r"^(?:(?:a|one|two|three|\d{1,4})\s+)?(?:(?:month(?:'s)?|day|week)\s+supply|containers?|tubes?|bottles?|boxes|tablets?|"
+    r"capsules?|patch(?:es)?|refills?|prescriptions?)\s+of\s+(?:the\s+)?", re.I)
+TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+HASH_COUNT = re.compile(r"\#\s*\d")
+UNIT_NAMES = {"mcg/h": "mcg/hr", "mcg/hour": "mcg/hr", "gm": "g", "gram": "g", "grams": "g", "unit": "units", "iu": "units"}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    generic: tuple[str, ...]
+    drug_class: str
+
+
+@dataclass(frozen=True, slots=True)
+class Strength:
+    values: tuple[float, ...]
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Drug:
+    name: str                        # as written, up to the strength
+    generic: tuple[str, ...]         # () when the drug is not in the lexicon
+    drug_class: str | None
+    strength: Strength | None
+    frequency: str | None
+    days_supply: int | None
+
+
+def _key(name: str) -> str:
+    return " ".join(TOKEN.findall(name.lower()))
+
+
+@cache
+def lexicon() -> dict[str, Entry]:
+    """Normalised name → Entry, from schemas/codes/drugs.csv."""
+    return {_key(r["name"]): Entry(tuple(r["generic"].split("/")), r["drug_class"]) for r in read_rows("drugs")}
+
+
+@cache
+def mme_factors() -> dict[str, tuple[float, str]]:
+    """Opioid ingredient → (CDC 2022 MME factor, strength unit it applies to)."""
+    return {r["ingredient"]: (float(r["mme_factor"]), r["strength_unit"]) for r in read_rows("opioid_mme")}
+
+
+@cache
+def _fuzzy_names() -> list[str]:
+    return [k for k in lexicon() if " " not in k and len(k) >= FUZZY_MIN_LENGTH]
+
+
+def number(word: str | None) -> int | None:
+    """'12' → 12, 'Twelve' → 12; None for anything else."""
+    if word is None:
+        return None
+    word = word.lower()
+    return int(word) if word.isdigit() else WORDS.get(word)
+
+
+# ---------------------------------------------------------------- lexicon matching
+@dataclass(frozen=True, slots=True)
+class _Match:
+    start: int
+    end: int
+    entry: Entry
+
+
+def _matches(text: str) -> list[_Match]:
+    """Non-overlapping lexicon matches, longest first at each position, left to right."""
+    lex = lexicon()
+    tokens = list(TOKEN.finditer(text.lower()))
+    out: list[_Match] = []
+    i = 0
+    while i < len(tokens):
+        for n in range(min(MAX_NGRAM, len(tokens) - i), 0, -1):
+            key = " ".join(t.group(0) for t in tokens[i:i + n])
+            entry = lex.get(key)
+            if entry is not None:
+                out.append(_Match(tokens[i].start(), tokens[i + n - 1].end(), entry))
+                i += n
+                break
+        else:
+            i += 1
+    return out
+
+
+def _strength_follows(subject: str, end: int) -> bool:
+    """A strength ('10mg', '5/325', '#60') within three words after a name: 'Lidocaine ointment 5%'."""
+    found = [m.start() for p in (rx.STRENGTH, rx.BARE_RATIO, HASH_COUNT) if (m := p.search(subject, end))]
+    if not found:
+        return False
+    gap = subject[end:min(found)]
+    return bool(re.fullmatch(r"[\sA-Za-z,-]*", gap)) and len(gap.split()) <= 3
+
+
+def _fuzzy_match(subject: str) -> list[_Match]:
+    """A near miss of a lexicon name, tried only on the heading's first word and the word before
+    the strength ('Cyclobenzapine 7.5mg' → cyclobenzaprine)."""
+    tokens = list(TOKEN.finditer(subject.lower()))
+    s = rx.STRENGTH.search(subject)
+    candidates = tokens[:1] + [t for t in tokens if s and t.end() <= s.start()][-1:]
+    for t in candidates:
+        word = t.group(0)
+        if len(word) < FUZZY_MIN_LENGTH or word.isdigit():
+            continue
+        hit = process.extractOne(word, _fuzzy_names(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        if hit:
+            return [_Match(t.start(), t.end(), lexicon()[hit[0]])]
+    return []
+
+
+def _name_as_written(text: str, start: int, end: int) -> str:
+    """Extend a match over following salt/release words, drop dosage-form words."""
+    words = text[start:end].split()
+    for m in re.finditer(r"\S+", text[end:]):
+        word = m.group(0).strip(",;:()").lower()
+        if word in SALT_RELEASE:
+            words.append(m.group(0).strip(",;:()"))
+        else:
+            break
+    while len(words) > 1 and words[-1].lower() in FORM_WORDS:
+        words.pop()
+    return " ".join(words)
+
+
+# ---------------------------------------------------------------- strength
+def _unit(raw: str) -> str:
+    unit = re.sub(r"\s+", "", raw.lower())
+    return UNIT_NAMES.get(unit, unit)
+
+
+def _values(raw: str) -> tuple[float, ...]:
+    return tuple(float(v) for v in re.split(r"\s*/\s*", raw.strip()))
+
+
+def parse_strength(text: str, compound: bool = False) -> Strength | None:
+    """'Norco 10/325mg #140' → Strength((10.0, 325.0), 'mg'); compounds list every ingredient's
+    figure ('Flurbiprofen 20%/Lidocaine 5% cream 180gm' → (20, 5) %); a percent followed by a
+    mg figure gives the mg figure ('3% 300mg/g'); 'Percocet 5/325' → mg."""
+    found = list(rx.STRENGTH.finditer(text))
+    if not found:
+        m = rx.BARE_RATIO.search(text)
+        return Strength(_values(m["values"]), "mg") if m else None
+    first = found[0]
+    unit = _unit(first["unit"])
+    if compound:
+        values = [v for m in found if _unit(m["unit"]) == unit for v in _values(m["values"])]
+        return Strength(tuple(values), unit)
+    if unit == "%" and len(found) > 1 and found[1].start() - first.end() <= 3 and _unit(found[1]["unit"]) != "%":
+        first = found[1]
+        unit = _unit(first["unit"])
+    return Strength(_values(first["values"]), unit)
+
+
+# ---------------------------------------------------------------- the drug of a heading
+def _subject(heading: str) -> str:
+    """The heading without request prefixes and lead-ins: 'Retrospective Cyclobenzaprine 5mg' → 'Cyclobenzaprine 5mg'."""
+    text = rx.PREFIX.sub("", heading).strip(" :,-")
+    return LEAD_IN.sub("", text)
+
+
+def find_drug(heading: str) -> Drug | None:
+    """The drug a heading requests, or None when the heading is not a drug request.
+
+    A lexicon name counts when it opens the request or is followed by a strength; other lexicon
+    words ('acupuncture visits with Capsaicin patch') do not make a drug request.
+    """
+    subject = _subject(heading)
+    matches = _matches(subject) or _fuzzy_match(subject)
+    lead = [m for m in matches if m.start == 0 or _strength_follows(subject, m.end)]
+    if not lead:
+        if matches or not rx.STRENGTH.search(subject):
+            return None
+        s = rx.STRENGTH.search(subject)
+        name = subject[:s.start()].strip(" ,:-")
+        if not name or not re.match(r"[A-Za-z]", name) or len(name.split()) > 4:
+            return None
+        return Drug(name, (), None, parse_strength(subject[s.start():]), _frequency(subject), _days(subject))
+    first = lead[0]
+    tail = subject[first.start:]
+    # compound or combination: further lexicon matches in the same request
+    stop = rx.PARTIAL_ORIGINAL.search(tail)
+    scope_end = first.start + (stop.start("original") + len(stop["original"]) if stop else len(tail))
+    parts = [first] + [m for m in matches if first.end <= m.start < scope_end and m is not first]
+    generic: list[str] = []
+    for m in parts:
+        generic.extend(g for g in m.entry.generic if g not in generic)
+    compound = len({m.entry.generic for m in parts}) > 1
+    classes = [m.entry.drug_class for m in parts]
+    scope = subject[first.start:scope_end]
+    topical = bool(TOPICAL_FORMS.search(scope)) or "%" in scope
+    if "opioid" in classes:
+        drug_class = "opioid"
+    elif compound or (topical and classes[0] in {"nsaid", "muscle_relaxant", "anticonvulsant", "antidepressant"}):
+        drug_class = "topical_analgesic"
+    else:
+        drug_class = classes[0]
+    name = _name_as_written(subject, first.start, first.end)
+    return Drug(name, tuple(generic), drug_class, parse_strength(subject[first.end:scope_end], compound=compound),
+                _frequency(scope), _days(scope))
+
+
+def _frequency(text: str) -> str | None:
+    m = rx.FREQUENCY.search(text)
+    return " ".join(m["freq"].lower().split()) if m else None
+
+
+def _days(text: str) -> int | None:
+    m = rx.DAYS_SUPPLY.search(text)
+    return int(m["days"] or m["days2"]) if m else None
+
+
+# ---------------------------------------------------------------- counts
+def count(text: str, is_drug: bool) -> int | None:
+    """Units or visits requested: '#90', 'QTY: 60', '30 tablets of', 'Twelve sessions',
+    '2-3 times a week for 6 weeks' → 18, '1 knee scooter' → 1; rentals and supplies → None."""
+    if m := rx.QUANTITY.search(text):
+        return int(m["hash"] or m["qty"] or m["times"])
+    if m := rx.UNIT_COUNT.search(text):
+        return int(m["n"])
+    if rx.NOT_A_COUNT.search(text):
+        return None
+    if not is_drug:
+        if m := rx.WRITTEN_TOTAL.search(text):
+            return number(m["top"] or m["n"])
+        if m := rx.FREQUENCY_DURATION.search(text):
+            per, weeks = number(m["per"]), number(m["weeks"])
+            if per and weeks:
+                return per * weeks
+        if m := rx.TIMES_N.search(text):
+            return number(m["n"])
+    if m := rx.LEADING_COUNT.match(rx.PREFIX.sub("", text).strip(" :,-")):
+        return number(m["n"])
+    return None
+
+
+def refills(text: str) -> int | None:
+    """'with 3 refills' → 3, 'x2 refills' → 2, 'Two refills of X' → 2; None when not stated."""
+    m = rx.REFILLS.search(text)
+    if m is None:
+        return None
+    return number(m["n"] or m["n2"] or m["n3"] or m["n4"])
+
+
+def total_mme(drug: Drug | None, quantity: int | None) -> tuple[float | None, float | None]:
+    """(mme_factor, strength × quantity × factor) of the drug's opioid ingredient; None where unknown."""
+    if drug is None:
+        return None, None
+    factors = mme_factors()
+    for k, ingredient in enumerate(drug.generic):
+        if ingredient not in factors:
+            continue
+        factor, unit = factors[ingredient]
+        s = drug.strength
+        if s is None or s.unit != unit or quantity is None:
+            return factor, None
+        values = s.values
+        value = values[k] if len(values) == len(drug.generic) else values[0]
+        return factor, round(value * quantity * factor, 3)
+    return None, None

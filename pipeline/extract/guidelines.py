@@ -1,0 +1,225 @@
+"""Guideline citation lines → Citation values (one per cited document).
+
+Handles the 2016+ 'Decision based on MTUS X 2004, Section(s): A, B.' lines (several documents per
+line), 'Non-MTUS Citation Official Disability Guidelines (ODG) Chapter, Topic', the 2015
+'MTUS Chronic Pain Treatment Guidelines Opioids Page(s): 74-96, 124.' lines, the 2013 'based
+his/her decision on the X Guidelines, Section, pages 74-96, which is part of the MTUS.' sentences,
+and 'did not cite any medical evidence' (source 'none').
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.clean import fold
+from pipeline.extract import regexes as rx
+from schemas.codes import read_rows
+
+MAX_PAGE_RANGE = 400
+OTHER_GUIDELINES = re.compile(r"\s+and\s+Other\s+Medical\s+Treatment\s+Guidelines?(?:\s+or\s+Medical\s+Evidence)?\s*:?\s*", re.I)
+# Non-MTUS citations that name no publication but an ODG chapter: 'Low Back (Hyperstimulation analgesia)'
+ODG_CHAPTER_START = re.compile(
+    r"^(?:Low\s+Back|Neck|Shoulder|Knee|Pain|Elbow|Hip|Ankle|Forearm|Head|Mental|Carpal|Fitness|Chronic\s+Pain|Burns|Eye|Pulmonary|Hernia)\b",
+    re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    source: str                    # MTUS | ODG | ACOEM | other | none
+    document: str | None
+    sections: tuple[str, ...]
+    pages: tuple[int, ...]
+    text: str
+
+
+NONE_CITED = Citation("none", None, (), (), "")
+
+
+@cache
+def comma_titles() -> dict[str, str]:
+    """Section titles that contain commas, lowercase → as listed (schemas/codes/guideline_sections.csv)."""
+    return {row["title"].lower(): row["title"] for row in read_rows("guideline_sections")}
+
+
+def expand_pages(text: str) -> tuple[int, ...]:
+    """'74-96, 124' → (74, ..., 96, 124); absurd ranges keep their ends only."""
+    pages: list[int] = []
+    for m in rx.PAGE_RANGE.finditer(text):
+        a = int(m["a"])
+        b = int(m["b"]) if m["b"] else a
+        if a <= b <= a + MAX_PAGE_RANGE:
+            pages.extend(range(a, b + 1))
+        else:
+            pages.extend((a, b) if m["b"] else (a,))
+    return tuple(dict.fromkeys(pages))
+
+
+def split_sections(text: str) -> tuple[str, ...]:
+    """'Muscle relaxants (for pain), Cyclobenzaprine (Flexeril)' → two sections.
+
+    Titles that contain commas stay whole: a piece starting in lowercase or with '&' continues the
+    previous title ('Opioids, criteria for use'), and titles listed in guideline_sections.csv are
+    kept together ('NSAIDs, GI symptoms & cardiovascular risk').
+    """
+    text = fold(text).strip(" .;,")
+    if not text:
+        return ()
+    pieces = [p for p in _top_level_split(text, ",") if p]
+    titles = comma_titles()
+    out: list[str] = []
+    i = 0
+    while i < len(pieces):
+        for j in range(len(pieces), i + 1, -1):
+            joined = ", ".join(pieces[i:j])
+            if joined.lower() in titles:
+                out.append(joined)
+                i = j
+                break
+        else:
+            piece = pieces[i]
+            if out and (piece[0].islower() or piece[0] in "&(") and not piece[0].isdigit():
+                out[-1] = f"{out[-1]}, {piece}"
+            else:
+                out.append(piece)
+            i += 1
+    return tuple(out)
+
+
+def _top_level_split(text: str, seps: str, maxsplit: int = -1) -> list[str]:
+    """Split on any char of seps outside parentheses."""
+    parts, depth, cur = [], 0, []
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(depth - 1, 0)
+        if ch in seps and depth == 0 and (maxsplit < 0 or len(parts) < maxsplit):
+            parts.append("".join(cur).strip())
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur).strip())
+    return parts
+
+
+def chapter_topic(text: str) -> tuple[str, ...]:
+    """ODG/ACOEM 'Chapter, Topic' → (chapter, topic): split once at a top-level ',' or '/', else at a
+    trailing '(topic)' that is not a chapter qualifier like '(Acute & Chronic)'."""
+    text = fold(text).strip(" .;,")
+    if not text:
+        return ()
+    parts = _top_level_split(text, ",/", maxsplit=1)
+    if len(parts) == 2 and parts[0] and parts[1]:
+        return tuple(parts)
+    if text.endswith(")"):
+        depth = 0
+        for k in range(len(text) - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(text[k], 0)
+            if depth == 0:
+                head, tail = text[:k].strip(), text[k:]
+                if head and not rx.CHAPTER_QUALIFIER.match(tail):
+                    return head, tail[1:-1].strip()
+                break
+    return (text,)
+
+
+def _pages_and_rest(text: str) -> tuple[str, tuple[int, ...]]:
+    m = rx.PAGES.search(text)
+    if m is None:
+        return text, ()
+    return (text[:m.start()] + " " + text[m.end():]).strip(" ,.;"), expand_pages(m["pages"])
+
+
+def _mtus_group(text: str) -> list[Citation]:
+    """'Shoulder Complaints 2004, Section(s): Special Studies, and Knee Complaints 2004.' or the
+    2015 form 'Chronic Pain Treatment Guidelines Opioids Page(s): 74-96.'"""
+    docs = list(rx.MTUS_DOCUMENT.finditer(text)) if rx.MTUS_DOCUMENT.match(text) else []
+    if docs:
+        return [Citation("MTUS", fold(m["document"]), split_sections(m["sections"] or ""), (), fold(m.group(0)).strip(" ,."))
+                for m in docs]
+    rest, pages = _pages_and_rest(text)
+    if m := rx.GUIDELINES_WORD.match(rest):
+        document, rest = fold(m["document"]), m["rest"]
+    else:
+        document, rest = fold(rest).strip(" .,") or None, ""
+    rest = rx.SECTIONS_LABEL.sub(", ", rest).strip(" ,.")
+    return [Citation("MTUS", document, split_sections(rest), pages, fold(text).strip(" .,"))]
+
+
+def _non_mtus_group(text: str) -> list[Citation]:
+    """'Official Disability Guidelines (ODG) Knee & Leg, Durable medical equipment (DME)',
+    'ACOEM Hip and Groin Chapter/Diagnostic ...', 'Low Back (Hyperstimulation analgesia)'."""
+    parts = OTHER_GUIDELINES.split(text, maxsplit=1)
+    text = parts[0].strip(" .")
+    out: list[Citation] = []
+    rest, pages = _pages_and_rest(text)
+    if m := rx.ODG_DOCUMENT.match(rest):
+        out.append(Citation("ODG", fold(m["document"]), chapter_topic(rest[m.end():]), pages, fold(text)))
+    elif m := rx.ACOEM_DOCUMENT.match(rest):
+        out.append(Citation("ACOEM", fold(m["document"]), chapter_topic(rest[m.end():]), pages, fold(text)))
+    elif rx.ODG_MARK.search(rest) or ODG_CHAPTER_START.match(rest):
+        out.append(Citation("ODG", None, chapter_topic(rest), pages, fold(text)))
+    else:
+        out.append(Citation("other", fold(rest) or None, (), pages, fold(text)))
+    if len(parts) == 2 and parts[1].strip(" ."):
+        other = fold(parts[1]).strip(" .")
+        out.append(Citation("other", other, (), (), other))
+    return out
+
+
+def _group(text: str) -> list[Citation]:
+    text = fold(text).strip()
+    if m := rx.NON_MTUS.match(text):
+        return _non_mtus_group(text[m.end():])
+    if m := rx.MTUS_PREFIX.match(text):
+        return _mtus_group(text[m.end():])
+    if rx.ODG_DOCUMENT.match(text) or rx.ACOEM_DOCUMENT.match(text):
+        return _non_mtus_group(text)
+    return _mtus_group(text)
+
+
+def _notice_sentence(text: str) -> list[Citation]:
+    """2013: 'the Chronic Pain Medical Treatment Guidelines, Opioids, pages 74-96, which is part of the MTUS.'"""
+    tail = rx.PART_OF_MTUS.search(text)
+    body = text[:tail.start()] if tail else text
+    if tail and "not" not in tail["not"].lower():
+        source = "MTUS"
+    elif rx.ODG_MARK.search(body):
+        source = "ODG"
+    elif rx.ACOEM_MARK.search(body):
+        source = "ACOEM"
+    else:
+        source = "other" if tail else "MTUS"
+    pieces = [p for p in _top_level_split(fold(body).strip(" ."), ",") if p]
+    pages: tuple[int, ...] = ()
+    kept = []
+    for piece in pieces:
+        m = rx.PAGES.match(piece)
+        if m:
+            pages += expand_pages(m["pages"])
+        else:
+            kept.append(piece)
+    if not kept:
+        return [Citation(source, None, (), pages, fold(text))]
+    n = 1
+    while n < len(kept) and rx.EDITION_PIECE.match(kept[n]):
+        n += 1
+    document = ", ".join(kept[:n])
+    return [Citation(source, document, split_sections(", ".join(kept[n:])), pages, fold(text).strip(" ."))]
+
+
+def parse_citations(line: str) -> tuple[Citation, ...]:
+    """All documents cited in one guideline line; (NONE_CITED,) when the line says nothing was cited."""
+    line = fold(line)
+    if not line or rx.NOT_CITED.search(line):
+        return (Citation("none", None, (), (), line),)
+    if m := rx.NOTICE_BASED_ON.search(line):
+        return tuple(_notice_sentence(m["citation"]))
+    groups = rx.DECISION_BASED_ON.split(line)
+    groups = groups[1:] if len(groups) > 1 else groups
+    out: list[Citation] = []
+    for group in groups:
+        if group.strip(" ."):
+            out.extend(_group(group))
+    return tuple(out) or (Citation("none", None, (), (), line),)

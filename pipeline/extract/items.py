@@ -1,0 +1,87 @@
+"""ItemBlock (a decision as written) → ItemFields (typed columns of one items row) + citations."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from pipeline.extract import drugs
+from pipeline.extract import regexes as rx
+from pipeline.extract.categories import categorise
+from pipeline.extract.dates import parse_date
+from pipeline.extract.guidelines import Citation, parse_citations
+from pipeline.layouts import ItemBlock
+
+
+@dataclass(frozen=True, slots=True)
+class ItemFields:
+    item_number: int
+    item_text: str
+    outcome: str
+    category: str
+    retrospective: bool
+    service_date: dt.date | None
+    drug: str | None
+    drug_generic: str | None
+    drug_class: str | None
+    strength_values: tuple[float, ...] | None
+    strength_unit: str | None
+    quantity: int | None
+    original_quantity: int | None
+    refills: int | None
+    frequency: str | None
+    days_supply: int | None
+    mme_factor: float | None
+    total_mme: float | None
+    guideline_source: str
+    guideline_document: str | None
+    guideline_sections: tuple[str, ...]
+    guideline_pages: tuple[int, ...]
+    rationale: str | None
+    citations: tuple[tuple[str, Citation], ...]    # (cited_by, citation)
+
+
+def quantities(heading: str, is_drug: bool) -> tuple[int | None, int | None]:
+    """(quantity under review, original quantity) — partial authorizations review the remaining portion."""
+    original = rx.PARTIAL_ORIGINAL.search(heading)
+    remaining = rx.PARTIAL_REMAINING.search(heading)
+    if original and remaining:
+        return drugs.count(remaining["remaining"], is_drug), drugs.count(original["original"], is_drug)
+    if original:   # 'leaving the original request IMR eligible': the original request is under review
+        return drugs.count(original["original"], is_drug), None
+    return drugs.count(heading, is_drug), None
+
+
+def service(heading: str) -> tuple[bool, dt.date | None]:
+    """(retrospective, date of service): 'Retrospective ... DOS: 11/14/16' → (True, 2016-11-14)."""
+    m = rx.SERVICE_DATE.search(heading)
+    date = parse_date(m["date"] or m["order"]) if m else None
+    return bool(rx.RETROSPECTIVE.search(heading) or date), date
+
+
+def extract_item(block: ItemBlock) -> ItemFields:
+    """Typed fields of one decision whose outcome is known."""
+    heading = block.heading
+    drug = drugs.find_drug(heading)
+    is_drug = drug is not None
+    quantity, original = quantities(heading, is_drug)
+    retrospective, service_date = service(heading)
+    factor, mme = drugs.total_mme(drug, quantity)
+    reviewer = parse_citations(block.reviewer_line)
+    claims = parse_citations(block.claims_line) if block.claims_line else ()
+    first = reviewer[0]
+    return ItemFields(
+        item_number=block.number, item_text=heading, outcome=block.outcome or "",
+        category=categorise(heading, is_drug), retrospective=retrospective, service_date=service_date,
+        drug=drug.name if drug else None,
+        drug_generic="/".join(drug.generic) if drug and drug.generic else None,
+        drug_class=drug.drug_class if drug else None,
+        strength_values=drug.strength.values if drug and drug.strength else None,
+        strength_unit=drug.strength.unit if drug and drug.strength else None,
+        quantity=quantity, original_quantity=original, refills=drugs.refills(heading),
+        frequency=drug.frequency if drug else None, days_supply=drug.days_supply if drug else None,
+        mme_factor=factor, total_mme=mme,
+        guideline_source=first.source, guideline_document=first.document,
+        guideline_sections=first.sections, guideline_pages=first.pages,
+        rationale=block.rationale or None,
+        citations=tuple(("claims_administrator", c) for c in claims) + tuple(("reviewer", c) for c in reviewer),
+    )

@@ -1,0 +1,101 @@
+"""LetterParts → LetterFields: header dates, reviewer credentials, patient age/sex, items."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.clean import fold
+from pipeline.extract import regexes as rx
+from pipeline.extract.dates import parse_date
+from pipeline.extract.items import ItemFields, extract_item
+from pipeline.layouts import LetterParts, detect
+from schemas.codes import read_rows
+
+SEX = {"male": "male", "man": "male", "gentleman": "male", "female": "female", "woman": "female", "lady": "female"}
+DATE_FIELDS = ("date_assigned", "date_of_injury", "decision_date", "ur_denial_date", "application_received")
+
+
+@dataclass(frozen=True, slots=True)
+class LetterFields:
+    layout: str
+    case_number: str | None
+    date_assigned: dt.date | None
+    date_of_injury: dt.date | None
+    decision_date: dt.date | None
+    ur_denial_date: dt.date | None
+    application_received: dt.date | None
+    priority: str | None
+    reviewer_licensure: tuple[str, ...]
+    reviewer_specialties: tuple[str, ...]
+    patient_age: int | None
+    patient_sex: str | None
+    items: tuple[ItemFields, ...]
+    unreadable: tuple[tuple[int, str], ...]      # (item number, heading) whose outcome cannot be read
+
+
+class ExtractError(ValueError):
+    """A letter that cannot become a dataset row; .reason is a reject_reason code."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(detail)
+        self.reason = reason
+
+
+@cache
+def state_codes() -> dict[str, str]:
+    """'california' → 'CA', and every code to itself."""
+    out = {}
+    for row in read_rows("states"):
+        out[row["name"].lower()] = row["code"]
+        out[row["code"].lower()] = row["code"]
+    return out
+
+
+def usps_codes(states: tuple[str, ...]) -> tuple[str, ...]:
+    codes = state_codes()
+    out = []
+    for state in states:
+        code = codes.get(fold(state).strip(" .").lower())
+        if code and code not in out:
+            out.append(code)
+    return tuple(out)
+
+
+def age_sex(summary: str) -> tuple[int | None, str | None]:
+    """'is a 48 year old male' → (48, 'male'); the sex word may also stand apart from the age."""
+    text = fold(summary)
+    age = sex = None
+    if m := rx.AGE_SEX.search(text):
+        age = int(m["age"])
+        sex = SEX[m["sex"].lower()] if m["sex"] else None
+    if sex is None and (m := rx.SEX_WORD.search(text[:600])):
+        sex = SEX[m["sex"].lower()]
+    return age, sex
+
+
+def extract_parts(parts: LetterParts) -> LetterFields:
+    header = parts.header
+    dates = {f: parse_date(header.get(f)) for f in DATE_FIELDS}
+    if dates["date_of_injury"] is None and (m := rx.INJURY_DATE.search(fold(parts.summary))):
+        dates["date_of_injury"] = parse_date(m["date"])
+    age, sex = age_sex(parts.summary)
+    readable = [b for b in parts.blocks if b.outcome]
+    if not readable:
+        raise ExtractError("no_items", f"{parts.layout}: no decision heading with a readable outcome")
+    return LetterFields(
+        layout=parts.layout, case_number=header.get("case_number"), **dates,
+        priority=header.get("priority"), reviewer_licensure=usps_codes(parts.states),
+        reviewer_specialties=tuple(fold(s) for s in parts.specialties),
+        patient_age=age, patient_sex=sex,
+        items=tuple(extract_item(b) for b in readable),
+        unreadable=tuple((b.number, b.heading) for b in parts.blocks if not b.outcome),
+    )
+
+
+def extract_letter(text: str) -> LetterFields:
+    """Cleaned letter text → LetterFields; ExtractError('unknown_layout' | 'no_items') otherwise."""
+    layout = detect(text)
+    if layout is None:
+        raise ExtractError("unknown_layout", "no known IMR letter layout matches the text")
+    return extract_parts(layout.parse(text))

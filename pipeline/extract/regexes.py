@@ -1,0 +1,192 @@
+"""Every pattern the extractors use, named, with an example of what it matches.
+
+Compiled once at import. Patterns run on text that pipeline.clean has normalised (LF line ends,
+no doubled newlines, no page furniture); headings and citation lines are whitespace-folded
+before the item-level patterns see them.
+"""
+from __future__ import annotations
+
+import re
+
+I, X, M, S = re.I, re.X, re.M, re.S
+
+# ---------------------------------------------------------------- dates
+DATE = re.compile(
+    r"""(?<![\d/-])(?:
+          (?P<m>\d{1,2})\s*[/.-]\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<y>\d{4}|\d{2})   # 11/09/2016, 10-13-16, 2/26/86
+        | (?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+
+          (?P<day>\d{1,2}),?\s+(?P<year>\d{4})                                   # July 12, 2013
+        | (?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})                              # 2016-11-09
+        )(?![\d/])""", I | X)
+
+# ---------------------------------------------------------------- layouts and sections
+NOTICE_TITLE = re.compile(r"Notice\s+of\s+Independent\s+Medical\s+Review\s+Determination", I)
+FINAL_TITLE = re.compile(r"HOW\s+THE\s+IMR\s+FINAL\s+DETERMINATION\s+WAS\s+MADE", I)
+DECISIONS_TITLE = re.compile(r"IMR\s+ISSUES\s*,\s*DECISIONS\s+AND\s+RATIONALES", I)
+SUMMARY_TITLE = re.compile(r"CLINICAL\s+CASE\s+SUMMARY", I)        # final layouts
+CREDENTIALS_TITLE = re.compile(r"The\s+Expert\s+Reviewer\s+has\s+the\s+following\s+credentials:?", I)
+NOTICE_SUMMARY = re.compile(r"^\s*Case\s+Summary:", I | M)          # 'Case Summary:' (2013)
+NOTICE_DOCUMENTS = re.compile(r"^\s*Documents\s+Reviewed\s+for\s+Determination:", I | M)
+NOTICE_QUALIFICATIONS = re.compile(r"Medical\s+Qualifications\s+of\s+the\s+Expert\s+Reviewer:", I)
+NOTICE_CLOSING = re.compile(r"This\s+determination\s+is\s+final\s+and\s+binding", I)
+
+# Page furniture of multi-page letters: 'Page 2 of 3' with the case-number line printed next to it
+# ('CM13-0004318' or 'MAXIMUS Case Number: CM13-0011562'), above or below.
+PAGE_FURNITURE = re.compile(
+    r"""^[ \t]*(?:(?:MAXIMUS\s+Case\s+Number:\s*)?CM\d{2}-\d{7}[ \t]*\n[ \t]*)?
+        Page\s+\d+\s+of\s+\d+[ \t]*(?:\n|$)
+        (?:[ \t]*(?:MAXIMUS\s+Case\s+Number:\s*)?CM\d{2}-\d{7}[ \t]*(?:\n|$))?""", I | M | X)
+
+# ---------------------------------------------------------------- 2016 header table
+CASE_NUMBER = re.compile(r"\b(?P<case>CM\d{2}-\d{7})\b")                    # 'CM16-0213037'
+# The PDF text scrambles labels and values: 'Priority:  Standard Application \nReceived:  \n11/03/2016'
+HEADER_LABEL = re.compile(
+    r"""(?P<label>Date\s+Assigned|Date\s+of\s+Injury|Decision\s+Date|UR\s+Denial\s+Date
+        |Application\s+Received|Priority)\s*:""", I | X)
+PRIORITY = re.compile(r"\b(?P<priority>Standard|Expedited)\b", I)          # 'Priority: Standard'
+
+# ---------------------------------------------------------------- 2013 notice header
+NOTICE_HEADER_FIELDS = {
+    # field -> pattern with a group 'date'
+    "decision_date": re.compile(r"^\s*Dated:\s*(?P<date>[^\n]+)", I | M),                # 'Dated: 8/29/2013'
+    "ur_denial_date": re.compile(r"Date\s+of\s+UR\s+Decision:\s*(?P<date>[^\n]+)", I),   # 'Date of UR Decision: 7/12/2013'
+    "date_of_injury": re.compile(r"Date\s+of\s+Injury:\s*(?P<date>[^\n]+)", I),          # 'Date of Injury: 3/14/2011'
+    "application_received": re.compile(r"IMR\s+Application\s+Received:\s*(?P<date>[^\n]+)", I),
+    # 'A Notice of Assignment and Request for Information was provided to the above parties on 8/9/2013'
+    "date_assigned": re.compile(
+        r"Notice\s+of\s+Assignment\s+and\s+Request\s+for\s+Information\s+was\s+provided\s+to\s+the"
+        r"\s+above\s+parties\s+on\s+(?P<date>[^\n.]+)", I),
+}
+
+# ---------------------------------------------------------------- credentials
+LICENSURE = re.compile(r"State\(s\)\s+of\s+Licensure:\s*(?P<states>.*?)\s*(?=Certification|$)", I | S)
+SPECIALTY = re.compile(r"Certification\(s\)/Specialty:\s*(?P<specialties>.*)", I | S)
+# 'Board Certified in Anesthesiology, has a subspecialty in Pain Medicine and is licensed to practice in California.'
+NOTICE_BOARD = re.compile(
+    r"Board\s+Certified\s+in\s+(?P<board>.+?)(?:,?\s+has\s+a\s+sub-?specialty\s+in\s+(?P<sub>.+?))?"
+    r",?\s+and\s+is\s+licensed\s+to\s+practice\s+in\s+(?P<states>.+?)\.", I | S)
+LIST_SEPARATOR = re.compile(r"\s*[,;]\s*")                         # 'Texas,New York, California'
+STATE_SEPARATOR = re.compile(r"\s*(?:[,;]|\band\b)\s*", I)         # 'California and Arizona'
+
+# ---------------------------------------------------------------- case summary
+# 'is a 48 year old male', 'The 66 year old male injured worker', 'a 39-year-old female'
+AGE_SEX = re.compile(
+    r"\b(?P<age>\d{1,3})[\s-]*(?:year|yr)s?[\s-]*old\b[\s,]*(?:(?P<sex>male|female|man|woman|gentleman|lady)\b)?", I)
+SEX_WORD = re.compile(r"\b(?P<sex>male|female|man|woman|gentleman|lady)\b", I)
+# 'sustained an industrial injury on 10-13-16', 'with a date of injury of 3/14/2011'
+INJURY_DATE = re.compile(
+    r"(?:injury|injured)\s+(?:on|of|dated)\s+(?P<date>[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|[\d/.-]{6,10})", I)
+
+# ---------------------------------------------------------------- decision headings (final layouts)
+# 'MRI of the right shoulder without contrast: Upheld', 'Xanax 0.5 mg #90:  Upheld', a lone 'Overturned'
+OUTCOME_LINE = re.compile(r"(?:^|:)[ \t]*(?P<outcome>Upheld|Overturned)\.?[ \t]*$", M)
+OUTCOME_ONLY = re.compile(r"^\s*(?:Upheld|Overturned)\.?\s*$")
+SENTENCE_END = re.compile(r"[.:!?]\s*$")
+# The sentences of a partial authorization heading, which may end a line with a period:
+# 'Norco 10/325mg #60 was the original request. Norco 10/325mg #25 was authorized by the Claims
+#  Administrator. The remaining IMR eligible portion of the original request, Norco 10/325mg #35 is'
+PARTIAL_CONTINUATION = re.compile(
+    r"^\s*(?:[a-z0-9#(]|The\s+remaining|The\s+Claims\s+Administrator|Claims\s+Administrator|.{0,200}?\bwas\s+authorized\b)")
+BLOCK_LABEL = re.compile(
+    r"""^[ \t]*(?P<label>Claims\s+Administrator\s+guideline|MAXIMUS\s+guideline|Decision\s+rationale)\s*:""",
+    I | M | X)
+
+# ---------------------------------------------------------------- 2013 numbered determinations
+# '1) MAXIMUS Federal Services, Inc. has determined the request for Norco 10/325mg #120 is
+#  notmedically necessary and appropriate.'   (pypdf glues words: 'notmedically', 'isnot')
+NOTICE_DETERMINATION = re.compile(
+    r"""(?P<n>\d{1,2})\)\s*MAXIMUS\s*Federal\s*Services,?\s*Inc\.?\s*has\s*determined\s*the\s*request\s*for\s*
+        (?P<heading>.+?)\s*\bis\s*(?P<negation>not)?\s*medically\s*necessary\s*and\s*appropriate""", I | X | S)
+NOTICE_REGARDING = re.compile(r"^\s*(?P<n>\d{1,2})\)\s*Regarding\s+the\s+request\s+for\b", I | M)
+NOTICE_BLOCK_LABEL = re.compile(
+    r"""^[ \t]*(?P<label>Medical\s+Treatment\s+Guideline\(s\)\s+Used\s+by\s+the\s+Claims\s+Administrator
+        |Medical\s+Treatment\s+Guideline\(s\)\s+Used\s+by\s+the\s+Expert\s+Reviewer
+        |Rationale\s+for\s+the\s+Decision)\s*:""", I | M | X)
+
+# ---------------------------------------------------------------- guideline citations
+DECISION_BASED_ON = re.compile(r"Decision\s+based\s+on\s+", I)             # one per cited group
+NOT_CITED = re.compile(r"did\s+not\s+cite\s+any\b", I)                      # '... did not cite any medical evidence'
+NON_MTUS = re.compile(r"^Non-?\s*MTUS\s+Citation\s*", I)                   # 'Non-MTUS Citation Official Disability ...'
+MTUS_PREFIX = re.compile(r"^(?:CA\s+)?MTUS\s*:?\s*", I)                      # 'MTUS Shoulder Complaints 2004'
+# One MTUS document with its sections, several per group joined by ', and':
+# 'Neck and Upper Back Complaints 2004, Section(s): Special Studies, and Forearm, Wrist, and Hand
+#  Complaints 2004, Section(s): Special Studies.'
+MTUS_DOCUMENT = re.compile(
+    r"""(?P<document>[A-Z][^:]*?\b(?:19|20)\d{2})\b
+        (?:\s*,?\s*Section\(s\):\s*(?P<sections>.*?))?
+        \s*(?:,\s*and\s+(?=[^:]*?\b(?:19|20)\d{2}\b)|[.;,]?\s*$)""", X | S)
+SECTIONS_LABEL = re.compile(r"\s*,?\s*Section\(s\):\s*", I)
+PAGES = re.compile(r"\b(?:Page\(s\):|pages?|pp?\.)\s*(?P<pages>\d[\d\s,\-–&and]*)", I)   # 'Page(s): 74-96, 124'
+PAGE_RANGE = re.compile(r"(?P<a>\d{1,4})(?:\s*[-–]\s*(?P<b>\d{1,4}))?")
+# 2015: 'MTUS Chronic Pain Treatment Guidelines benzodiazepines Page(s): 24.'
+GUIDELINES_WORD = re.compile(r"^(?P<document>.*?\bGuidelines?\b)\s*[,:]?\s*(?P<rest>.*)$", I | S)
+ODG_DOCUMENT = re.compile(r"^(?P<document>Official\s+Disability\s+Guidelines(?:\s*\(ODG\))?|ODG)\s*[,:]?\s*", I)
+ACOEM_DOCUMENT = re.compile(r"^(?P<document>ACOEM(?:\s+Practice\s+Guidelines)?(?:\s*,?\s*\d(?:st|nd|rd|th)\s+Edition)?(?:\s*\(\d{4}\))?)\s*[,:]?\s*", I)
+# 2013: 'The Expert Reviewer based his/her decision on the Chronic Pain Medical Treatment Guidelines,
+#        Opioids, pages 74-96, which is part of the MTUS.'
+NOTICE_BASED_ON = re.compile(r"based\s+(?:his/her|his|her|their|its)\s+decision\s+on\s+(?:the\s+)?(?P<citation>.*)", I | S)
+PART_OF_MTUS = re.compile(r",?\s*which\s+(?P<not>is\s+not|are\s+not|is|are)\s+part\s+of\s+the\s+MTUS\.?\s*$", I)
+EDITION_PIECE = re.compile(r"^(?:\d(?:st|nd|rd|th)\s+Edition|\(?\d{4}\)?)(?:\s*\(\d{4}\))?$", I)   # '2nd Edition (2004)'
+# ODG chapter qualifiers that stay with the chapter: 'Carpal Tunnel Syndrome (Acute & Chronic)'
+CHAPTER_QUALIFIER = re.compile(r"^\((?:\s*(?:acute|chronic|thoracic|lumbar|and|&|,)\s*)+\)$", I)
+ODG_MARK = re.compile(r"\bODG\b|Official\s+Disability\s+Guidelines", I)
+ACOEM_MARK = re.compile(r"\bACOEM\b", I)
+
+# ---------------------------------------------------------------- item headings
+PREFIX = re.compile(
+    r"""^(?:\s*(?:Retrospective|Retro|Prospective|Associated\s+surgical\s+service|Post-?\s*op(?:erative)?
+        |Pre-?\s*op(?:erative)?|Request\s+for|Additional|Outpatient|Inpatient|Continued|Purchase\s+of)\b[\s:,-]*)+""",
+    I | X)
+# 'Norco 10/325mg #60 was the original request. ... The remaining IMR eligible portion of the
+#  original request, Norco 10/325mg #35 is'
+PARTIAL_ORIGINAL = re.compile(r"^(?P<original>.+?)\s+was\s+the\s+original\s+request\b", I | S)
+PARTIAL_REMAINING = re.compile(
+    r"remaining\s+IMR\s+eligible\s+portion\s+of\s+the\s+original\s+request,?\s*(?:is\s+)?(?:for\s+)?(?P<remaining>.+?)\s*(?:,\s*)?(?:\bis)?\s*$",
+    I | S)
+STRENGTH = re.compile(
+    r"""(?<![\w.#])(?P<values>\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)*)\s*
+        (?P<unit>mcg\s*/\s*h(?:r|our)?|mg\s*/\s*(?:ml|g|hr|patch|tab)|mcg|mg|%|grams?|gm|g|ml|units?|iu)
+        (?![a-z])""", I | X)                                           # '10/325mg', '25mcg/hr', '5%', '0.5 mg'
+BARE_RATIO = re.compile(r"(?<![\w.#/])(?P<values>\d+(?:\.\d+)?\s*/\s*\d+(?:\.\d+)?)(?![\w/%.])")   # 'Percocet 5/325'
+QUANTITY = re.compile(
+    r"""(?:\#\s*(?P<hash>\d{1,5})\b                                    # '#90'
+        |\b(?:qty|quantity)\s*[:.]?\s*(?:\#\s*)?(?P<qty>\d{1,5})\b     # 'QTY: 60'
+        |(?<![\d.])\bx\s*(?P<times>\d{1,4})\b(?!\s*(?:refills?|weeks?|months?|days?|times|per|/)))   # 'x 90'
+    """, I | X)
+UNIT_COUNT = re.compile(
+    r"""\b(?P<n>\d{1,4})\s+(?:tablets?|tabs?|capsules?|caps?|patch(?:es)?|pills?|units?|boxes|containers?)\s+of\b""",
+    I | X)                                                            # '30 tablets of Tramadol ER 150mg'
+REFILLS = re.compile(
+    r"""(?:\b(?:with|plus|and|x|\+)\s*(?P<n>\d{1,2}|one|two|three|four|five|six|eleven|twelve)\s*refills?\b   # 'with 3 refills', 'x2 refills'
+        |\brefills?\s*[:x]?\s*(?P<n2>\d{1,2})\b                                                          # 'refills x 2'
+        |^\s*(?P<n3>one|two|three|four|five|six|\d{1,2})\s+refills?\s+of\b                                # 'Two refills of X'
+        |\b(?P<n4>\d{1,2}|one|two|three|four|five|six)\s+refills?\b)""", I | X)
+# 'DOS 3/4/15', 'DOS: 11/14/16', 'date of service 12/29/16', 'dispensed on 5/12/16', 'per 5/1/15 order'
+SERVICE_DATE = re.compile(
+    r"""(?:\bDOS\b|\bdates?\s+of\s+service\b|\bdispensed\s+on\b|\bprovided\s+on\b|\bperformed\s+on\b)[\s:(]*
+          (?P<date>\d{1,2}/\d{1,2}/\d{2,4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4})
+        |\bper\s+(?P<order>\d{1,2}/\d{1,2}/\d{2,4})\s+(?:order|prescription|report|note|request)\b""", I | X)
+RETROSPECTIVE = re.compile(r"\bretro(?:spective)?\b", I)
+FREQUENCY = re.compile(
+    r"""\b(?P<freq>q\.?\s?(?:d|hs|am|pm|\d{1,2}\s*h(?:rs?|ours?)?)\b|b\.?i\.?d\b|t\.?i\.?d\b|q\.?i\.?d\b|prn\b|qhs\b
+        |(?:once|twice|three\s+times|four\s+times|\d\s*(?:x|times))\s+(?:a\s+|per\s+)?(?:day|daily)\b|daily\b|at\s+bedtime\b|nightly\b)""",
+    I | X)                                                            # 'BID', 'twice daily', 'q8h'
+DAYS_SUPPLY = re.compile(r"\b(?P<days>\d{1,3})[\s-]*days?(?:'s)?\s+supply\b|\b(?:for\s+)?(?P<days2>\d{1,3})\s+days\b(?!\s+rental)", I)
+
+# ---------------------------------------------------------------- counts of visits and sessions
+NUMBER_WORD = (r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+               r"fifteen|sixteen|eighteen|twenty|twenty-four|thirty|single)")
+VISIT_NOUN = r"(?:sessions?|visits?|treatments?|appointments?)"
+# 'Twelve sessions', '12-18 sessions', '(24 sessions)', 'for eight sessions', 'Six physical therapy visits'
+WRITTEN_TOTAL = re.compile(
+    rf"""\b(?P<n>{NUMBER_WORD})(?:\s*(?:-|to)\s*(?P<top>{NUMBER_WORD}))?\s+(?:[a-z/()-]+\s+){{0,3}}?{VISIT_NOUN}\b""",
+    I | X)
+# 'three times a week for two weeks', '2-3 times a week for 6 weeks', '2x4', '1 times 8', 'times 12'
+FREQUENCY_DURATION = re.compile(
+    rf"""\b(?:(?P<lo>{NUMBER_WORD})\s*(?:-|to)\s*)?(?P<per>{NUMBER_WORD})\s*(?:x|times?)\s*
+        (?:(?:a|per|each|/)\s*(?:week|wk)(?:ly)?\s*|weekly\s*)?
+        (?:(?:for|over|times|x)\s*)?(?:(?P<dlo>{NUMBER_WORD})\s*(?:-|to)\s*)?(?P<weeks>{NUMBER_WORD})\b(?:\s*(?:weeks?|wks?)\b)?""",
+    I | X)
+TIMES_N = re.compile(rf"(?:,\s*|\b)times\s+(?P<n>{NUMBER_WORD})\b", I)        # 'Physical therapy, times 12'
+LEADING_COUNT = re.compile(rf"^(?P<n>{NUMBER_WORD})\s+(?!(?:in|x|times?|to|-|or|of\s+the|month|week|day|year|hour)\b)[a-z]", I)
+NOT_A_COUNT = re.compile(r"\b(?:rental|rent|month(?:s|ly)?\s+supply|one\s+month\s+supply|day\s+supply|stay|days?\s+rental)\b", I)

@@ -1,0 +1,106 @@
+"""Files under RAW → RawLetter (normalised text) or Reject. PDF text via pypdfium2."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from pipeline.clean import decode, normalise
+
+SUFFIXES = {".pdf", ".txt"}
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+BINARY_SNIFF = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class RawLetter:
+    source_path: str     # relative to RAW, '/'-separated
+    sha256: str          # of the file's bytes
+    text: str            # normalised (pipeline.clean.normalise)
+
+    @property
+    def letter_id(self) -> str:
+        """Content-derived id: the same letter text gives the same id on every machine."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    source_path: str
+    stage: str
+    reason: str
+    detail: str
+    letter_id: str | None = None
+    item_number: int | None = None
+
+
+def discover(raw: Path) -> list[Path]:
+    """*.pdf and *.txt under raw, recursively, sorted by relative path; links leading outside raw are skipped."""
+    root = raw.resolve()
+    found = []
+    for path in raw.rglob("*"):
+        if path.suffix.lower() not in SUFFIXES:
+            continue
+        real = path.resolve()
+        if root not in real.parents or not real.is_file():
+            continue
+        found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(raw).as_posix())
+
+
+def pdf_text(data: bytes) -> str:
+    """All pages' text; raises pdfium.PdfiumError for files pdfium cannot open."""
+    pdf = pdfium.PdfDocument(data)
+    try:
+        pages = []
+        for page in pdf:
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        return "\n".join(pages)
+    finally:
+        pdf.close()
+
+
+def looks_binary(data: bytes) -> bool:
+    head = data[:BINARY_SNIFF]
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls > len(head) * 0.05
+
+
+def read_letter(path: Path, raw: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawLetter | Reject:
+    """One file → RawLetter, or a Reject with a reason code; never raises for bad content."""
+    rel = path.relative_to(raw).as_posix()
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return Reject(rel, "ingest", "too_large", f"{size} bytes > cap of {max_bytes}")
+        data = path.read_bytes()
+    except OSError as exc:
+        return Reject(rel, "ingest", "unreadable_pdf" if path.suffix.lower() == ".pdf" else "binary_file", f"cannot read: {exc}")
+    if not data.strip():
+        return Reject(rel, "ingest", "empty_file", "the file has no content")
+    digest = hashlib.sha256(data).hexdigest()
+    if path.suffix.lower() == ".pdf":
+        if not data.lstrip()[:5].startswith(b"%PDF"):
+            return Reject(rel, "ingest", "unreadable_pdf", f"not a PDF (starts with {data[:16]!r})")
+        try:
+            text = pdf_text(data)
+        except pdfium.PdfiumError as exc:
+            reason = "encrypted_pdf" if "password" in str(exc).lower() else "unreadable_pdf"
+            return Reject(rel, "ingest", reason, f"pdfium: {exc}")
+        if not text.strip():
+            return Reject(rel, "ingest", "no_text_layer", "the PDF has no extractable text (scanned?)")
+    else:
+        if looks_binary(data):
+            return Reject(rel, "ingest", "binary_file", "binary data in a .txt file")
+        text = decode(data)
+    text = normalise(text)
+    if not text.strip():
+        return Reject(rel, "ingest", "empty_file", "no text after normalisation")
+    return RawLetter(rel, digest, text)

@@ -1,0 +1,164 @@
+"""The 'Final Determination' layouts: 2014-15 (no header table, as the seeds) and 2016+ (header table).
+
+Sections: [header table] · HOW THE IMR FINAL DETERMINATION WAS MADE · credentials ·
+CLINICAL CASE SUMMARY · IMR ISSUES, DECISIONS AND RATIONALES. Each decision is a heading ending in
+': Upheld' / ': Overturned' (the outcome sometimes on the next line, the heading wrapped over
+several lines) followed by the claims administrator's guideline, the MAXIMUS guideline and the
+decision rationale.
+"""
+from __future__ import annotations
+
+from pipeline.clean import fold
+from pipeline.extract import regexes as rx
+from pipeline.layouts import ItemBlock, LetterParts
+
+NAME_WITH_HEADER = "final_2016"
+NAME_WITHOUT_HEADER = "final_2015"
+HEADER_FIELDS = {"date assigned": "date_assigned", "date of injury": "date_of_injury",
+                 "decision date": "decision_date", "ur denial date": "ur_denial_date",
+                 "application received": "application_received"}
+
+
+def detect(text: str) -> bool:
+    return bool(rx.FINAL_TITLE.search(text) or rx.DECISIONS_TITLE.search(text))
+
+
+def header_fields(header: str) -> dict[str, str]:
+    """Pair the header's labels with its dates even when the PDF text scrambled their order.
+
+    A label directly followed by a date takes it; the labels left over take the dates left over,
+    in order ('Priority:  Standard Application \\nReceived:  \\n11/03/2016').
+    """
+    flat = fold(header)
+    out: dict[str, str] = {}
+    if m := rx.CASE_NUMBER.search(flat):
+        out["case_number"] = m["case"]
+    labels = list(rx.HEADER_LABEL.finditer(flat))
+    dates = list(rx.DATE.finditer(flat))
+    used: set[int] = set()
+    pending: list[str] = []
+    for k, label in enumerate(labels):
+        name = fold(label["label"]).lower()
+        if name == "priority":
+            continue
+        field = HEADER_FIELDS[name]
+        nxt = labels[k + 1].start() if k + 1 < len(labels) else len(flat)
+        direct = [j for j, d in enumerate(dates) if label.end() <= d.start() < nxt and j not in used]
+        if direct:
+            used.add(direct[0])
+            out[field] = dates[direct[0]].group(0)
+        else:
+            pending.append(field)
+    leftover = [d.group(0) for j, d in enumerate(dates) if j not in used]
+    out.update(zip(pending, leftover))
+    if m := rx.PRIORITY.search(flat):
+        out["priority"] = m["priority"].capitalize()
+    return out
+
+
+def _outcome_markers(lines: list[str]) -> list[tuple[int, str]]:
+    """(index of the heading's last line, outcome) for every decision heading."""
+    out = []
+    for i, line in enumerate(lines):
+        m = rx.OUTCOME_LINE.search(line)
+        if not m or rx.BLOCK_LABEL.match(line):
+            continue
+        outcome = m["outcome"].lower()
+        if rx.OUTCOME_ONLY.match(line):
+            j = i - 1
+            while j >= 0 and not lines[j].strip():
+                j -= 1
+            if j >= 0 and lines[j].rstrip().endswith(":"):
+                out.append((j, outcome))
+            continue
+        out.append((i, outcome))
+    return out
+
+
+def _heading(lines: list[str], end: int, floor: int) -> tuple[int, str]:
+    """(first line index, folded heading) of the heading whose last line is `end`.
+
+    Walk back over wrapped lines: a line that ends a sentence ends the previous paragraph, except
+    inside a partial-authorization heading, whose sentences end with periods.
+    """
+    last = rx.OUTCOME_LINE.sub("", lines[end]).rstrip().rstrip(":")
+    parts = [last]
+    start = end
+    j = end - 1
+    while j > floor and lines[j].strip() and not rx.BLOCK_LABEL.match(lines[j]):
+        if rx.SENTENCE_END.search(lines[j]) and not rx.PARTIAL_CONTINUATION.match(" ".join(parts)):
+            break
+        parts.insert(0, lines[j])
+        start = j
+        j -= 1
+    return start, fold(" ".join(parts)).rstrip(":").strip()
+
+
+def _labelled(lines: list[str]) -> dict[str, str]:
+    """{'claims' | 'reviewer' | 'rationale': text} of one decision's body."""
+    body = "\n".join(lines)
+    marks = list(rx.BLOCK_LABEL.finditer(body))
+    out: dict[str, str] = {}
+    for k, m in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(body)
+        label = m["label"].lower()
+        key = "claims" if label.startswith("claims") else "reviewer" if label.startswith("maximus") else "rationale"
+        out.setdefault(key, fold(body[m.end():end]))
+    return out
+
+
+def decision_blocks(decisions: str) -> tuple[ItemBlock, ...]:
+    lines = decisions.split("\n")
+    markers = _outcome_markers(lines)
+    claims = [i for i, line in enumerate(lines)
+              if (m := rx.BLOCK_LABEL.match(line)) and m["label"].lower().startswith("claims")]
+    # Every 'Claims Administrator guideline:' belongs to a decision; one with no outcome heading
+    # before it is a decision whose outcome cannot be read.
+    ends: list[tuple[int, str | None]] = []
+    prev = -1
+    for c in claims:
+        found = [mk for mk in markers if prev < mk[0] < c]
+        ends.extend(found or [(c - 1, None)])
+        prev = c
+    ends.extend(mk for mk in markers if mk[0] > prev)
+    spans = []
+    floor = 0
+    for end, outcome in ends:
+        start, heading = _heading(lines, end, floor)
+        spans.append((start, end, heading, outcome))
+        floor = end
+    blocks = []
+    for k, (start, end, heading, outcome) in enumerate(spans):
+        stop = spans[k + 1][0] if k + 1 < len(spans) else len(lines)
+        part = _labelled(lines[end + 1:stop])
+        blocks.append(ItemBlock(number=k + 1, heading=heading, outcome=outcome,
+                                claims_line=part.get("claims", ""), reviewer_line=part.get("reviewer", ""),
+                                rationale=part.get("rationale", "")))
+    return tuple(blocks)
+
+
+def _between(text: str, start, end) -> str:
+    """Text after the first match of `start` up to the first match of `end` after it ('' when absent)."""
+    m = start.search(text)
+    if m is None:
+        return ""
+    e = end.search(text, m.end())
+    return text[m.end():e.start() if e else len(text)]
+
+
+def parse(text: str) -> LetterParts:
+    title = rx.FINAL_TITLE.search(text) or rx.DECISIONS_TITLE.search(text)
+    header = header_fields(text[:title.start()])
+    credentials = _between(text, rx.CREDENTIALS_TITLE, rx.SUMMARY_TITLE) or _between(text, rx.FINAL_TITLE, rx.SUMMARY_TITLE)
+    states: tuple[str, ...] = ()
+    specialties: tuple[str, ...] = ()
+    if m := rx.LICENSURE.search(credentials):
+        states = tuple(s for s in rx.STATE_SEPARATOR.split(fold(m["states"])) if s)
+    if m := rx.SPECIALTY.search(credentials):
+        specialties = tuple(s for s in rx.LIST_SEPARATOR.split(fold(m["specialties"])) if s)
+    summary = _between(text, rx.SUMMARY_TITLE, rx.DECISIONS_TITLE)
+    d = rx.DECISIONS_TITLE.search(text)
+    decisions = text[d.end():] if d else ""
+    name = NAME_WITH_HEADER if "case_number" in header or len(header) > 2 else NAME_WITHOUT_HEADER
+    return LetterParts(layout=name, header=header, states=states, specialties=specialties,
+                       summary=summary, blocks=decision_blocks(decisions))

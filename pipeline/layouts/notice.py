@@ -1,0 +1,81 @@
+"""2013-14 'Notice of Independent Medical Review Determination'.
+
+Numbered determinations ('1) MAXIMUS Federal Services, Inc. has determined the request for X is
+notmedically necessary and appropriate.'), then per item 'N) Regarding the request for X:' with
+the claims administrator's and the expert reviewer's guidelines and the rationale.
+"""
+from __future__ import annotations
+
+from pipeline.clean import fold
+from pipeline.extract import regexes as rx
+from pipeline.layouts import ItemBlock, LetterParts
+
+NAME = "notice_2013"
+
+
+def detect(text: str) -> bool:
+    return bool(rx.NOTICE_TITLE.search(text) or rx.NOTICE_DETERMINATION.search(text))
+
+
+def _header(text: str) -> dict[str, str]:
+    header = {field: m["date"] for field, pattern in rx.NOTICE_HEADER_FIELDS.items()
+              if (m := pattern.search(text))}
+    if m := rx.CASE_NUMBER.search(text):
+        header["case_number"] = m["case"]
+    return header
+
+
+def _determinations(text: str) -> dict[int, tuple[str, str]]:
+    """{n: (heading, outcome)} from the first numbered list (the list is printed twice)."""
+    out: dict[int, tuple[str, str]] = {}
+    for m in rx.NOTICE_DETERMINATION.finditer(text):
+        n = int(m["n"])
+        if n not in out:
+            out[n] = (fold(m["heading"]), "upheld" if m["negation"] else "overturned")
+    return out
+
+
+def _labelled(block: str) -> dict[str, str]:
+    """{label start word: text after it} for the labelled paragraphs of one item block."""
+    marks = list(rx.NOTICE_BLOCK_LABEL.finditer(block))
+    out = {}
+    for k, m in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(block)
+        label = fold(m["label"]).lower()
+        key = "claims" if "claims" in label else "reviewer" if "expert" in label else "rationale"
+        out[key] = fold(block[m.end():end])
+    return out
+
+
+def _blocks(text: str) -> tuple[ItemBlock, ...]:
+    determinations = _determinations(text)
+    closing = rx.NOTICE_CLOSING.search(text)
+    body_end = closing.start() if closing else len(text)
+    starts = [m for m in rx.NOTICE_REGARDING.finditer(text) if m.start() < body_end]
+    sections: dict[int, dict[str, str]] = {}
+    for k, m in enumerate(starts):
+        end = starts[k + 1].start() if k + 1 < len(starts) else body_end
+        sections.setdefault(int(m["n"]), _labelled(text[m.start():end]))
+    blocks = []
+    for n in sorted(set(determinations) | set(sections)):
+        heading, outcome = determinations.get(n, ("", None))
+        part = sections.get(n, {})
+        blocks.append(ItemBlock(number=n, heading=heading, outcome=outcome,
+                                claims_line=part.get("claims", ""),
+                                reviewer_line=part.get("reviewer", ""),
+                                rationale=part.get("rationale", "")))
+    return tuple(blocks)
+
+
+def parse(text: str) -> LetterParts:
+    states: tuple[str, ...] = ()
+    specialties: tuple[str, ...] = ()
+    if m := rx.NOTICE_BOARD.search(text):
+        specialties = tuple(fold(s) for s in (m["board"], m["sub"]) if s)
+        states = tuple(s for s in rx.STATE_SEPARATOR.split(fold(m["states"])) if s)
+    summary = ""
+    if m := rx.NOTICE_SUMMARY.search(text):
+        end = rx.NOTICE_DOCUMENTS.search(text, m.end())
+        summary = text[m.end():end.start() if end else None]
+    return LetterParts(layout=NAME, header=_header(text), states=states, specialties=specialties,
+                       summary=summary, blocks=_blocks(text))

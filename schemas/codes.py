@@ -1,0 +1,33 @@
+"""The CSV lookup tables under schemas/codes/, read once at import.
+
+Vocabularies live in vocabularies.csv (one row per allowed code); the drug lexicon, the
+category rules, the opioid MME factors and the state codes each have a CSV of their own.
+"""
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from functools import cache
+from pathlib import Path
+
+CODES_DIR = Path(__file__).with_name("codes")
+
+
+def read_rows(name: str) -> list[dict[str, str]]:
+    """Rows of schemas/codes/<name>.csv as dicts (header names as keys)."""
+    with (CODES_DIR / f"{name}.csv").open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@cache
+def vocabularies() -> dict[str, dict[str, str]]:
+    """{vocabulary: {code: description}} in file order."""
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in read_rows("vocabularies"):
+        out[row["vocabulary"]][row["code"]] = row["description"]
+    return dict(out)
+
+
+def vocabulary(name: str) -> list[str]:
+    """The allowed codes of one vocabulary; an unknown name is a KeyError, not an empty list."""
+    return list(vocabularies()[name])

@@ -1,0 +1,129 @@
+"""The one declaration of every column of every table (pandera, polars backend).
+
+The Arrow schema written to Parquet, the DuckDB views and their column comments, the data
+dictionary and the validation of each batch are all derived from these models.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+import pandera.polars as pa
+import polars as pl
+
+from schemas.codes import vocabulary
+
+PARTITION_COLUMN = "decision_year"
+
+
+class Letters(pa.DataFrameModel):
+    """One row per IMR determination letter."""
+
+    letter_id: str = pa.Field(unique=True, str_matches=r"^[0-9a-f]{16}$",
+                              description="Stable id: the first 16 hex digits of the SHA-256 of the letter's normalised text.")
+    source_path: str = pa.Field(description="Path of the input file, relative to the RAW directory.")
+    sha256: str = pa.Field(str_length=64, description="SHA-256 of the input file's bytes.")
+    layout: str = pa.Field(isin=vocabulary("layout"), description="Which letter layout the text was parsed as.")
+    case_number: Optional[str] = pa.Field(nullable=True, str_matches=r"^CM\d{2}-\d{7}$",
+                                          description="MAXIMUS case number, e.g. 'CM16-0213037'; null when the letter has no header.")
+    date_assigned: Optional[dt.date] = pa.Field(nullable=True, description="Date the case was assigned to MAXIMUS.")
+    date_of_injury: Optional[dt.date] = pa.Field(nullable=True, description="Date of the industrial injury (header, else the case summary).")
+    decision_date: Optional[dt.date] = pa.Field(nullable=True, description="Date of the final determination.")
+    ur_denial_date: Optional[dt.date] = pa.Field(nullable=True, description="Date of the utilization-review denial under dispute.")
+    application_received: Optional[dt.date] = pa.Field(nullable=True, description="Date the IMR application was received.")
+    priority: Optional[str] = pa.Field(nullable=True, isin=vocabulary("priority"), description="Review priority.")
+    reviewer_licensure: list[str] = pa.Field(description="States where the expert reviewer is licensed, USPS codes in letter order.")
+    reviewer_specialties: list[str] = pa.Field(description="Board certifications / specialties of the expert reviewer, as written.")
+    patient_age: Optional[int] = pa.Field(nullable=True, ge=0, le=120, description="Injured worker's age from the case summary.")
+    patient_sex: Optional[str] = pa.Field(nullable=True, isin=vocabulary("patient_sex"), description="Injured worker's sex from the case summary.")
+    n_items: int = pa.Field(ge=0, description="Number of disputed items decided in the letter.")
+    decision_year: Optional[int] = pa.Field(nullable=True, description="Year of decision_date; the Parquet partition key (null → __HIVE_DEFAULT_PARTITION__).")
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class Items(pa.DataFrameModel):
+    """One row per disputed item (treatment or service) of a determination letter."""
+
+    letter_id: str = pa.Field(description="The letter this item belongs to (letters.letter_id).")
+    item_number: int = pa.Field(ge=1, description="Order of the item's decision heading in the letter, from 1.")
+    item_text: str = pa.Field(description="The decision heading before ': Upheld' / ': Overturned', whitespace folded.")
+    outcome: str = pa.Field(isin=vocabulary("outcome"), description="Reviewer's decision on the UR denial.")
+    category: str = pa.Field(isin=vocabulary("category"), description="DWC treatment category, from schemas/codes/categories.csv.")
+    retrospective: bool = pa.Field(description="True when the request is retrospective (a past date of service).")
+    service_date: Optional[dt.date] = pa.Field(nullable=True, description="Date of service of a retrospective request ('DOS 3/4/15').")
+    drug: Optional[str] = pa.Field(nullable=True, description="Drug name as written in the heading, up to the strength; null when not a drug.")
+    drug_generic: Optional[str] = pa.Field(nullable=True, description="Lowercase generic ingredients joined by '/'; null for a drug missing from the lexicon.")
+    drug_class: Optional[str] = pa.Field(nullable=True, isin=vocabulary("drug_class"), description="Therapeutic class of the drug.")
+    strength_values: Optional[list[float]] = pa.Field(nullable=True, description="Strength figures as written: '10/325mg' → [10, 325].")
+    strength_unit: Optional[str] = pa.Field(nullable=True, description="Unit of strength_values: mg, mcg, mcg/hr, %, g, ml, mg/ml, units.")
+    quantity: Optional[int] = pa.Field(nullable=True, ge=0, description="Count of units or visits under review: '#90' → 90; partial authorizations: the remaining portion.")
+    original_quantity: Optional[int] = pa.Field(nullable=True, ge=0, description="Partial authorizations only: the original request's count.")
+    refills: Optional[int] = pa.Field(nullable=True, ge=0, description="Number of refills requested: 'with 3 refills' → 3.")
+    frequency: Optional[str] = pa.Field(nullable=True, description="Dosing frequency when the heading states it ('BID', 'twice daily').")
+    days_supply: Optional[int] = pa.Field(nullable=True, ge=0, description="Days of supply when the heading states it ('30 day supply').")
+    mme_factor: Optional[float] = pa.Field(nullable=True, ge=0, description="CDC 2022 morphine-milligram-equivalent factor of the opioid ingredient.")
+    total_mme: Optional[float] = pa.Field(nullable=True, ge=0, description="Opioid strength × quantity × mme_factor, when all three are known.")
+    guideline_source: str = pa.Field(isin=vocabulary("guideline_source"), description="Source of the reviewer's first cited guideline.")
+    guideline_document: Optional[str] = pa.Field(nullable=True, description="Reviewer's first cited document, as written without 'Decision based on'.")
+    guideline_sections: list[str] = pa.Field(description="Sections of that document ('Section(s): A, B' → [A, B]).")
+    guideline_pages: list[int] = pa.Field(description="Pages of that document, ranges expanded ('74-96, 124').")
+    rationale: Optional[str] = pa.Field(nullable=True, description="The decision rationale text, whitespace folded.")
+    decision_year: Optional[int] = pa.Field(nullable=True, description="Year of the letter's decision_date; the Parquet partition key.")
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["letter_id", "item_number"]
+
+
+class Citations(pa.DataFrameModel):
+    """One row per guideline document cited for an item, by the claims administrator or the reviewer."""
+
+    letter_id: str = pa.Field(description="The letter (letters.letter_id).")
+    item_number: int = pa.Field(ge=1, description="The item (items.item_number).")
+    cited_by: str = pa.Field(isin=vocabulary("cited_by"), description="Whose guideline line the citation comes from.")
+    citation_number: int = pa.Field(ge=1, description="Order of the document within that line, from 1.")
+    source: str = pa.Field(isin=vocabulary("guideline_source"), description="MTUS, ODG, ACOEM, other or none.")
+    document: Optional[str] = pa.Field(nullable=True, description="Document as written, without 'Decision based on'.")
+    sections: list[str] = pa.Field(description="Sections cited in that document.")
+    pages: list[int] = pa.Field(description="Pages cited in that document, ranges expanded.")
+    text: str = pa.Field(description="The citation as written, whitespace folded.")
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["letter_id", "item_number", "cited_by", "citation_number"]
+
+
+class Rejects(pa.DataFrameModel):
+    """One row per input file, letter or item that could not go into the dataset, with why."""
+
+    source_path: str = pa.Field(description="Path of the input file, relative to RAW.")
+    letter_id: Optional[str] = pa.Field(nullable=True, description="The letter, when the reject is an item of a letter that landed, or a duplicate.")
+    item_number: Optional[int] = pa.Field(nullable=True, description="The item, for item-level rejects.")
+    stage: str = pa.Field(isin=vocabulary("reject_stage"), description="Pipeline stage that rejected it.")
+    reason: str = pa.Field(isin=vocabulary("reject_reason"), description="Reason code.")
+    detail: str = pa.Field(description="Human-readable detail (the failing check, the kept duplicate, the error).")
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+TABLES: dict[str, type[pa.DataFrameModel]] = {
+    "letters": Letters, "items": Items, "citations": Citations, "rejects": Rejects,
+}
+PARTITIONED = {"letters", "items"}
+
+
+def polars_schema(model: type[pa.DataFrameModel]) -> pl.Schema:
+    """The polars schema (column order = declaration order) of a table model."""
+    return pl.Schema({name: col.dtype.type for name, col in model.to_schema().columns.items()})
+
+
+def descriptions(model: type[pa.DataFrameModel]) -> dict[str, str]:
+    """{column: description} of a table model."""
+    return {name: col.description or "" for name, col in model.to_schema().columns.items()}
