@@ -164,7 +164,8 @@ def _unit(raw: str) -> str:
 
 
 def _values(raw: str) -> tuple[float, ...]:
-    return tuple(float(v) for v in re.split(r"\s*/\s*", raw.strip()))
+    """'10/325' → (10, 325); '4%-27.5%-0.0325' → (4, 27.5, 0.0325)."""
+    return tuple(float(v) for v in re.split(r"\s*%?\s*[/-]\s*", raw.strip().rstrip("%")))
 
 
 def parse_strength(text: str, compound: bool = False) -> Strength | None:
@@ -180,7 +181,8 @@ def parse_strength(text: str, compound: bool = False) -> Strength | None:
     if compound:
         values = [v for m in found if _unit(m["unit"]) == unit for v in _values(m["values"])]
         return Strength(tuple(values), unit)
-    if unit == "%" and len(found) > 1 and found[1].start() - first.end() <= 3 and _unit(found[1]["unit"]) != "%":
+    if unit == "%" and len(found) > 1 and found[1].start() - first.end() <= 3 \
+            and _unit(found[1]["unit"]).startswith(("mg", "mcg")):
         first = found[1]
         unit = _unit(first["unit"])
     return Strength(_values(first["values"]), unit)

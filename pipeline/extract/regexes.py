@@ -86,7 +86,9 @@ SENTENCE_END = re.compile(r"[.:!?]\s*$")
 # 'Norco 10/325mg #60 was the original request. Norco 10/325mg #25 was authorized by the Claims
 #  Administrator. The remaining IMR eligible portion of the original request, Norco 10/325mg #35 is'
 PARTIAL_CONTINUATION = re.compile(
-    r"^\s*(?:[a-z0-9#(]|The\s+remaining|The\s+Claims\s+Administrator|Claims\s+Administrator|.{0,200}?\bwas\s+authorized\b)")
+    r"^\s*(?:The\s+remaining|The\s+original\s+request|(?:The\s+)?Claims\s+Administrator|.{0,200}?\bwas\s+authorized\b"
+    r"|.{0,200}?\bleaving\s+the\s+original\s+request)", I)
+FIRST_SENTENCE = re.compile(r"^.*?(?:\.(?=\s)|$)", S)
 BLOCK_LABEL = re.compile(
     r"""^[ \t]*(?P<label>Claims\s+Administrator\s+guideline|MAXIMUS\s+guideline|Decision\s+rationale)\s*:""",
     I | M | X)
@@ -124,7 +126,7 @@ ODG_DOCUMENT = re.compile(r"^(?P<document>Official\s+Disability\s+Guidelines(?:\
 ACOEM_DOCUMENT = re.compile(r"^(?P<document>ACOEM(?:\s+Practice\s+Guidelines)?(?:\s*,?\s*\d(?:st|nd|rd|th)\s+Edition)?(?:\s*\(\d{4}\))?)\s*[,:]?\s*", I)
 # 2013: 'The Expert Reviewer based his/her decision on the Chronic Pain Medical Treatment Guidelines,
 #        Opioids, pages 74-96, which is part of the MTUS.'
-NOTICE_BASED_ON = re.compile(r"based\s+(?:his/her|his|her|their|its)\s+decision\s+on\s+(?:the\s+)?(?P<citation>.*)", I | S)
+NOTICE_BASED_ON = re.compile(r"^(?!.*Decision\s+based\s+on).*?based\s+(?:his/her|his|her|their|its)\s+decision\s+on\s+(?:the\s+)?(?P<citation>.*)", I | S)
 PART_OF_MTUS = re.compile(r",?\s*which\s+(?P<not>is\s+not|are\s+not|is|are)\s+part\s+of\s+the\s+MTUS\.?\s*$", I)
 EDITION_PIECE = re.compile(r"^(?:\d(?:st|nd|rd|th)\s+Edition|\(?\d{4}\)?)(?:\s*\(\d{4}\))?$", I)   # '2nd Edition (2004)'
 # ODG chapter qualifiers that stay with the chapter: 'Carpal Tunnel Syndrome (Acute & Chronic)'
@@ -144,7 +146,7 @@ PARTIAL_REMAINING = re.compile(
     r"remaining\s+IMR\s+eligible\s+portion\s+of\s+the\s+original\s+request,?\s*(?:is\s+)?(?:for\s+)?(?P<remaining>.+?)\s*(?:,\s*)?(?:\bis)?\s*$",
     I | S)
 STRENGTH = re.compile(
-    r"""(?<![\w.#])(?P<values>\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)*)\s*
+    r"""(?<![\w.#])(?P<values>\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?|%?\s*-\s*\d+(?:\.\d+)?(?=\s*%))*)\s*
         (?P<unit>mcg\s*/\s*h(?:r|our)?|mg\s*/\s*(?:ml|g|hr|patch|tab)|mcg|mg|%|grams?|gm|g|ml|units?|iu)
         (?![a-z])""", I | X)                                           # '10/325mg', '25mcg/hr', '5%', '0.5 mg'
 BARE_RATIO = re.compile(r"(?<![\w.#/])(?P<values>\d+(?:\.\d+)?\s*/\s*\d+(?:\.\d+)?)(?![\w/%.])")   # 'Percocet 5/325'

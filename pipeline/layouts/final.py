@@ -86,8 +86,10 @@ def _heading(lines: list[str], end: int, floor: int) -> tuple[int, str]:
     start = end
     j = end - 1
     while j > floor and lines[j].strip() and not rx.BLOCK_LABEL.match(lines[j]):
-        if rx.SENTENCE_END.search(lines[j]) and not rx.PARTIAL_CONTINUATION.match(" ".join(parts)):
-            break
+        if rx.SENTENCE_END.search(lines[j]):
+            first = rx.FIRST_SENTENCE.match(fold(" ".join(parts)))[0]
+            if not rx.PARTIAL_CONTINUATION.match(first):
+                break
         parts.insert(0, lines[j])
         start = j
         j -= 1
