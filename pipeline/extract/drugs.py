@@ -37,6 +37,7 @@ LEAD_IN = re.compile(
     r"capsules?|patch(?:es)?|refills?|prescriptions?)\s+of\s+(?:the\s+)?", re.I)
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 HASH_COUNT = re.compile(r"\#\s*\d")
+CONTAINER_UNITS = {"g", "ml"}     # '180gm', '120ml': the size of the tube or bottle, not a strength
 UNIT_NAMES = {"mcg/h": "mcg/hr", "mcg/hour": "mcg/hr", "gm": "g", "gram": "g", "grams": "g", "unit": "units", "iu": "units"}
 
 
@@ -172,7 +173,7 @@ def parse_strength(text: str, compound: bool = False) -> Strength | None:
     """'Norco 10/325mg #140' → Strength((10.0, 325.0), 'mg'); compounds list every ingredient's
     figure ('Flurbiprofen 20%/Lidocaine 5% cream 180gm' → (20, 5) %); a percent followed by a
     mg figure gives the mg figure ('3% 300mg/g'); 'Percocet 5/325' → mg."""
-    found = list(rx.STRENGTH.finditer(text))
+    found = [m for m in rx.STRENGTH.finditer(text) if _unit(m["unit"]) not in CONTAINER_UNITS]
     if not found:
         m = rx.BARE_RATIO.search(text)
         return Strength(_values(m["values"]), "mg") if m else None

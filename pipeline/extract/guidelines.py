@@ -141,6 +141,10 @@ def _mtus_group(text: str) -> list[Citation]:
     rest, pages = _pages_and_rest(text)
     if m := rx.GUIDELINES_WORD.match(rest):
         document, rest = fold(m["document"]), m["rest"]
+        pieces = _top_level_split(rest, ",")
+        while len(pieces) > 1 and rx.EDITION_PIECE.match(pieces[0]):   # 'ACOEM Practice Guidelines, 2nd Edition (2004)'
+            document = f"{document}, {pieces.pop(0)}"
+        rest = ", ".join(pieces)
     else:
         document, rest = fold(rest).strip(" .,") or None, ""
     rest = rx.SECTIONS_LABEL.sub(", ", rest).strip(" ,.")

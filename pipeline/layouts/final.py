@@ -26,31 +26,27 @@ def detect(text: str) -> bool:
 def header_fields(header: str) -> dict[str, str]:
     """Pair the header's labels with its dates even when the PDF text scrambled their order.
 
-    A label directly followed by a date takes it; the labels left over take the dates left over,
-    in order ('Priority:  Standard Application \\nReceived:  \\n11/03/2016').
+    Labels and dates are read in text order and paired first-in first-out: each date goes to the
+    oldest label still waiting for one ('Priority:  Standard Application \nReceived:  \n11/03/2016',
+    or all labels first and all dates after). Dates before any label go to labels left over.
     """
     flat = fold(header)
     out: dict[str, str] = {}
     if m := rx.CASE_NUMBER.search(flat):
         out["case_number"] = m["case"]
-    labels = list(rx.HEADER_LABEL.finditer(flat))
-    dates = list(rx.DATE.finditer(flat))
-    used: set[int] = set()
-    pending: list[str] = []
-    for k, label in enumerate(labels):
-        name = fold(label["label"]).lower()
-        if name == "priority":
-            continue
-        field = HEADER_FIELDS[name]
-        nxt = labels[k + 1].start() if k + 1 < len(labels) else len(flat)
-        direct = [j for j, d in enumerate(dates) if label.end() <= d.start() < nxt and j not in used]
-        if direct:
-            used.add(direct[0])
-            out[field] = dates[direct[0]].group(0)
+    tokens = sorted([(m.start(), "label", HEADER_FIELDS.get(fold(m["label"]).lower())) for m in rx.HEADER_LABEL.finditer(flat)]
+                    + [(m.start(), "date", m.group(0)) for m in rx.DATE.finditer(flat)])
+    waiting: list[str] = []
+    early: list[str] = []
+    for _, kind, value in tokens:
+        if kind == "label":
+            if value:                      # None: 'Priority', whose value is a word
+                waiting.append(value)
+        elif waiting:
+            out[waiting.pop(0)] = value
         else:
-            pending.append(field)
-    leftover = [d.group(0) for j, d in enumerate(dates) if j not in used]
-    out.update(zip(pending, leftover))
+            early.append(value)
+    out.update(zip(waiting, early))
     if m := rx.PRIORITY.search(flat):
         out["priority"] = m["priority"].capitalize()
     return out
