@@ -1,0 +1,176 @@
+"""Fault injection: every bad input becomes a rejects row with a reason; everything else lands."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.build import build
+from pipeline.check import check_dataset
+from pipeline.clean import normalise
+from pipeline.extract.letter import ExtractError, extract_letter
+from pipeline.load import read_table
+from tests.conftest import LETTERS, ROOT
+from tests.pdfs import text_to_pdf
+
+GOOD = (LETTERS / "y2016_basic.txt").read_text()
+
+
+def _no_text_pdf(path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 100, style="F")     # a page with drawing only: no text layer
+    pdf.output(str(path))
+
+
+def _unreadable_outcome(path):
+    bad = GOOD.replace("for the left knee: Overturned", "for the left knee: Pending")
+    assert bad != GOOD
+    path.write_text(bad)
+
+
+BAD_INPUTS = {
+    # name: (writer, reason)
+    "empty.txt": (lambda p: p.write_bytes(b""), "empty_file"),
+    "blank.pdf": (lambda p: p.write_bytes(b"   \n"), "empty_file"),
+    "garbage.txt": (lambda p: p.write_bytes(bytes(range(256)) * 8), "binary_file"),
+    "truncated.pdf": (lambda p: p.write_bytes(text_to_pdf(GOOD, p).read_bytes()[:900]), "unreadable_pdf"),
+    "error-page.pdf": (lambda p: p.write_text("<html><body>502 Bad Gateway</body></html>"), "unreadable_pdf"),
+    "locked.pdf": (lambda p: text_to_pdf(GOOD, p, password="secret"), "encrypted_pdf"),
+    "scanned.pdf": (_no_text_pdf, "no_text_layer"),
+    "huge.txt": (lambda p: p.write_text(GOOD + "x" * 3_000_000), "too_large"),
+    "memo.txt": (lambda p: p.write_text("Team meeting moved to Thursday.\nBring the budget.\n"), "unknown_layout"),
+    "no-items.txt": (lambda p: p.write_text(GOOD.split("IMR ISSUES")[0] + "IMR ISSUES, DECISIONS AND RATIONALES\n"), "no_items"),
+}
+
+
+@pytest.fixture(scope="module")
+def faulty_build(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("raw")
+    shutil.copy(LETTERS / "y2016_drugs.txt", raw / "good.txt")
+    (raw / "latin1.txt").write_bytes((LETTERS / "y2015_mixed.txt").read_text().replace("Decision", "D\u00e9cision", 1).encode("cp1252"))
+    for name, (writer, _) in BAD_INPUTS.items():
+        writer(raw / name)
+    _unreadable_outcome(raw / "one-bad-item.txt")
+    data = tmp_path_factory.mktemp("data")
+    summary = build(raw, data, jobs=1, max_bytes=2_000_000)
+    return summary, data
+
+
+@pytest.mark.parametrize("name, reason", [(n, r) for n, (_, r) in BAD_INPUTS.items()])
+def test_bad_input_is_rejected_with_its_reason(faulty_build, name, reason):
+    _, data = faulty_build
+    rejects = read_table(data / "parquet", "rejects").filter(pl.col("source_path") == name)
+    assert rejects["reason"].to_list() == [reason]
+
+
+def test_good_letters_still_land(faulty_build):
+    summary, data = faulty_build
+    letters = read_table(data / "parquet", "letters")
+    assert sorted(letters["source_path"].to_list()) == ["good.txt", "latin1.txt", "one-bad-item.txt"]
+    assert summary.letters + len(BAD_INPUTS) == summary.files
+    assert check_dataset(data) == []
+
+
+def test_an_unreadable_item_is_rejected_and_the_letter_lands(faulty_build):
+    _, data = faulty_build
+    rejects = read_table(data / "parquet", "rejects").filter(pl.col("source_path") == "one-bad-item.txt")
+    assert rejects.select("reason", "item_number").rows() == [("unreadable_outcome", 2)]
+    letter = read_table(data / "parquet", "letters").filter(pl.col("source_path") == "one-bad-item.txt")
+    items = read_table(data / "parquet", "items").join(letter.select("letter_id"), on="letter_id")
+    assert items["item_number"].to_list() == [1]
+
+
+def test_symlinks_out_of_raw_are_not_followed(tmp_path, raw_dir):
+    outside = tmp_path / "outside.txt"
+    outside.write_text(GOOD.replace("CM16", "CM15"))
+    os.symlink(outside, raw_dir / "link.txt")
+    assert build(raw_dir, tmp_path / "data", jobs=1).files == 1
+
+
+LINES = GOOD.splitlines()
+
+
+@st.composite
+def mutated_letters(draw):
+    """A real letter with lines deleted, duplicated, shuffled, or random text spliced in."""
+    lines = list(LINES)
+    for _ in range(draw(st.integers(0, 6))):
+        op = draw(st.sampled_from(["delete", "duplicate", "swap", "insert"]))
+        i = draw(st.integers(0, len(lines) - 1)) if lines else 0
+        if op == "delete" and lines:
+            lines.pop(i)
+        elif op == "duplicate" and lines:
+            lines.insert(i, lines[i])
+        elif op == "swap" and len(lines) > 1:
+            j = draw(st.integers(0, len(lines) - 1))
+            lines[i], lines[j] = lines[j], lines[i]
+        else:
+            lines.insert(i, draw(st.text(max_size=80)))
+    return "\n".join(lines)
+
+
+def _never_raises_unexpectedly(text):
+    try:
+        extract_letter(normalise(text))
+    except ExtractError:
+        pass
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(mutated_letters(), st.text(max_size=2000), st.binary(max_size=500).map(lambda b: b.decode("latin-1"))))
+def test_extraction_never_crashes(text):
+    _never_raises_unexpectedly(text)
+
+
+@pytest.mark.slow
+@settings(max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(mutated_letters(), st.text(max_size=4000)))
+def test_extraction_never_crashes_long(text):
+    _never_raises_unexpectedly(text)
+
+
+def _kill_during_build(raw, data, delay):
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "build", "--raw", str(raw), "--data", str(data),
+                             "--jobs", "1"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+
+def _corpus(tmp_path, n):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i in range(n):
+        (raw / f"l{i:04d}.txt").write_text(GOOD.replace("CM16-0904417", f"CM16-09{i:05d}") + f"\ncopy {i}\n")
+    return raw
+
+
+def _kill_runs(tmp_path, runs):
+    raw = _corpus(tmp_path, 400)
+    data = tmp_path / "data"
+    before = build(raw, data, jobs=1)
+    for k in range(runs):
+        _kill_during_build(raw, data, 0.3 + 1.7 * k / max(runs - 1, 1))
+        assert check_dataset(data) == [], f"run {k}"
+        assert read_table(data / "parquet", "letters").height == before.letters
+    assert build(raw, data, jobs=1).build_id == before.build_id   # no stale lock, same result
+
+
+def test_kill_mid_build_leaves_the_previous_dataset(tmp_path):
+    _kill_runs(tmp_path, 3)
+
+
+@pytest.mark.slow
+def test_kill_mid_build_twenty_times(tmp_path):
+    _kill_runs(tmp_path, 20)
