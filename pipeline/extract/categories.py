@@ -6,7 +6,7 @@ takes the category of the first rule whose pattern matches, and 'other' when non
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from schemas.codes import read_rows, vocabulary
 
@@ -26,6 +26,7 @@ def rules() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1 << 16)
 def categorise(heading: str, is_drug: bool) -> str:
     if is_drug and not NOT_PHARMACEUTICAL.search(heading):
         return "pharmaceutical"

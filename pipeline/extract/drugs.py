@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -196,6 +196,7 @@ def _subject(heading: str) -> str:
     return LEAD_IN.sub("", text)
 
 
+@lru_cache(maxsize=1 << 16)
 def find_drug(heading: str) -> Drug | None:
     """The drug a heading requests, or None when the heading is not a drug request.
 

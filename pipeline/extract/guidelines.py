@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline.clean import fold
 from pipeline.extract import regexes as rx
@@ -213,6 +213,7 @@ def _notice_sentence(text: str) -> list[Citation]:
     return [Citation(source, document, split_sections(", ".join(kept[n:])), pages, fold(text).strip(" ."))]
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_citations(line: str) -> tuple[Citation, ...]:
     """All documents cited in one guideline line; (NONE_CITED,) when the line says nothing was cited."""
     line = fold(line)

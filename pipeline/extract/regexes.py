@@ -99,6 +99,7 @@ BLOCK_LABEL = re.compile(
 NOTICE_DETERMINATION = re.compile(
     r"""(?P<n>\d{1,2})\)\s*MAXIMUS\s*Federal\s*Services,?\s*Inc\.?\s*has\s*determined\s*the\s*request\s*for\s*
         (?P<heading>.+?)\s*\bis\s*(?P<negation>not)?\s*medically\s*necessary\s*and\s*appropriate""", I | X | S)
+NOTICE_DETERMINED = re.compile(r"MAXIMUS\s*Federal\s*Services,?\s*Inc\.?\s*has\s*determined", I)
 NOTICE_REGARDING = re.compile(r"^\s*(?P<n>\d{1,2})\)\s*Regarding\s+the\s+request\s+for\b", I | M)
 NOTICE_BLOCK_LABEL = re.compile(
     r"""^[ \t]*(?P<label>Medical\s+Treatment\s+Guideline\(s\)\s+Used\s+by\s+the\s+Claims\s+Administrator

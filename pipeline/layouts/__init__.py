@@ -36,7 +36,7 @@ def detect(text: str):
     """The layout module whose detect() accepts the text, or None for an unknown layout."""
     from pipeline.layouts import final, notice
 
-    for module in (notice, final):
+    for module in (final, notice):   # final's title check is the cheaper one
         if module.detect(text):
             return module
     return None

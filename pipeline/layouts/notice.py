@@ -14,7 +14,7 @@ NAME = "notice_2013"
 
 
 def detect(text: str) -> bool:
-    return bool(rx.NOTICE_TITLE.search(text) or rx.NOTICE_DETERMINATION.search(text))
+    return bool(rx.NOTICE_TITLE.search(text) or rx.NOTICE_DETERMINED.search(text))
 
 
 def _header(text: str) -> dict[str, str]:
