@@ -130,24 +130,55 @@ def rows_col(rows: list[dict], key: str) -> list:
 
 # ---------------------------------------------------------------- the whole build
 def _batches(paths: list[Path], size: int) -> list[list[str]]:
-    names = [str(p) for p in paths]
+    names = [str(p.absolute()) for p in paths]
     return [names[i:i + size] for i in range(0, len(names), size)]
 
 
-def _results(batches: list[list[str]], raw: Path, jobs: int, max_bytes: int):
-    """BatchResults in input order: in-process for small inputs, a spawn pool otherwise."""
+def _results(batches: list[list[str]], raw: Path, jobs: int, max_bytes: int, engine: str = "local",
+             scheduler: str | None = None):
+    """BatchResults in input order: in-process for small inputs, a spawn pool, or a Dask cluster."""
+    args = [(b, str(raw), max_bytes) for b in batches]
+    if engine == "dask":
+        yield from _dask_results(args, scheduler)
+        return
     if jobs <= 1 or len(batches) <= 1:
-        for batch in batches:
-            yield process_batch(batch, str(raw), max_bytes)
+        for a in args:
+            yield process_batch(*a)
         return
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(jobs) as pool:
-        yield from pool.starmap(process_batch, [(b, str(raw), max_bytes) for b in batches], chunksize=1) \
-            if False else pool.imap(_star, [(b, str(raw), max_bytes) for b in batches], chunksize=1)
+        yield from pool.imap(_star, args, chunksize=1)
 
 
 def _star(args):
     return process_batch(*args)
+
+
+def _dask_results(args: list[tuple], scheduler: str | None):
+    """One Dask task per batch on the cluster at `scheduler` (a LocalCluster when None).
+
+    The workers must see RAW at the same path (a shared filesystem); results stream back in order.
+    """
+    try:
+        from distributed import Client, LocalCluster, as_completed  # noqa: F401
+    except ImportError:
+        raise BuildError("the dask engine needs the 'dask' extra: pip install 'imr-dataset[dask]'") from None
+    cluster = None if scheduler else LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                                  dashboard_address=None)
+    client = Client(scheduler or cluster)
+    try:
+        window = max(4, 2 * len(client.scheduler_info()["workers"]))
+        futures = [client.submit(process_batch, *a, pure=False) for a in args[:window]]
+        for k in range(len(args)):
+            result = futures[k].result()
+            futures[k] = None
+            if k + window < len(args):
+                futures.append(client.submit(process_batch, *args[k + window], pure=False))
+            yield result
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 @contextlib.contextmanager
@@ -168,7 +199,8 @@ def build_lock(paths: DataPaths):
 
 
 def build(raw: str | Path, data: str | Path, jobs: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-          batch_size: int = BATCH_SIZE, progress=None) -> BuildSummary:
+          batch_size: int = BATCH_SIZE, progress=None, engine: str = "local",
+          scheduler: str | None = None) -> BuildSummary:
     """Build the dataset from RAW into DATA and publish it atomically."""
     raw = Path(raw)
     if not raw.is_dir():
@@ -187,7 +219,7 @@ def build(raw: str | Path, data: str | Path, jobs: int | None = None, max_bytes:
         seen_ids: dict[str, str] = {}
         seen_cases: dict[str, str] = {}
         hashes: list[tuple[str, str]] = []
-        for result in _results(_batches(files, batch_size), raw, jobs, max_bytes):
+        for result in _results(_batches(files, batch_size), raw.absolute(), jobs, max_bytes, engine, scheduler):
             frames, dups = _dedupe(result, seen_ids, seen_cases)
             for table, df in frames.items():
                 writers[table].add(df)

@@ -27,7 +27,10 @@ def main() -> None:
               help="Output directory: parquet/, imr.duckdb.")
 @click.option("--jobs", type=int, default=None, help="Worker processes (default: all cores).")
 @click.option("--max-bytes", type=int, default=None, help="Reject files larger than this.")
-def build(raw: Path, data: Path, jobs: int | None, max_bytes: int | None) -> None:
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: worker processes on this machine; dask: one task per batch on a Dask cluster.")
+@click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786); default: a LocalCluster.")
+def build(raw: Path, data: Path, jobs: int | None, max_bytes: int | None, engine: str, scheduler: str | None) -> None:
     """Run every stage: ingest, extract, validate, load; publish atomically."""
     from pipeline.build import BuildError
     from pipeline.build import build as run
@@ -35,7 +38,7 @@ def build(raw: Path, data: Path, jobs: int | None, max_bytes: int | None) -> Non
     from pipeline.report import print_summary
 
     try:
-        summary = run(raw, data, jobs=jobs, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+        summary = run(raw, data, jobs=jobs, max_bytes=max_bytes or DEFAULT_MAX_BYTES, engine=engine, scheduler=scheduler)
     except (BuildError, OSError) as exc:
         raise _fail(exc) from None
     print_summary(summary)

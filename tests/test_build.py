@@ -131,3 +131,13 @@ def test_parallel_build_gives_the_same_rows(tmp_path):
         one = read_table(tmp_path / "one" / "parquet", table)
         two = read_table(tmp_path / "two" / "parquet", table)
         assert one.equals(two), table
+
+
+def test_dask_engine_gives_the_same_rows_as_local(tmp_path):
+    pytest.importorskip("distributed")
+    raw = tmp_path / "raw"
+    shutil.copytree(LETTERS, raw)
+    build(raw, tmp_path / "local", jobs=1, batch_size=4)
+    build(raw, tmp_path / "dask", batch_size=4, engine="dask")
+    for table in TABLES:
+        assert read_table(tmp_path / "local" / "parquet", table).equals(read_table(tmp_path / "dask" / "parquet", table)), table
