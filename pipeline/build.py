@@ -22,7 +22,8 @@ import polars as pl
 
 from pipeline import EXTRACTOR_VERSION
 from pipeline.extract.letter import ExtractError, extract_letter
-from pipeline.ingest import DEFAULT_MAX_BYTES, Reject, discover, read_letter
+from pipeline.cache import ExtractCache
+from pipeline.ingest import DEFAULT_MAX_BYTES, Reject, discover, letter_from_bytes, read_bytes
 from pipeline.load import PartWriter, write_database
 from pipeline.paths import DataPaths
 from pipeline.rows import letter_rows, reject_row
@@ -56,30 +57,51 @@ class BuildSummary:
 
 
 # ---------------------------------------------------------------- one batch (runs in a worker)
-def extract_file(path: Path, raw: Path, max_bytes: int):
-    """(letter row, item rows, citation rows, reject rows, sha256) of one file; never raises."""
-    got = read_letter(path, raw, max_bytes)
+def extract_file(path: Path, raw: Path, max_bytes: int, cache: ExtractCache | None = None):
+    """(letter row, item rows, citation rows, reject rows, sha256) of one file; never raises.
+
+    Cached results (same bytes, same extractor version) are reused with this file's path.
+    """
+    got = read_bytes(path, raw, max_bytes)
     if isinstance(got, Reject):
         return None, [], [], [reject_row(got)], None
+    rel, data = got
+    sha = hashlib.sha256(data).hexdigest()
+    if cache is not None and (hit := cache.get(sha)) is not None:
+        letter, items, citations, rejects = hit
+        if letter is not None:
+            letter = {**letter, "source_path": rel}
+        return letter, items, citations, [{**r, "source_path": rel} for r in rejects], sha
+    result = _extract_bytes(rel, data)
+    if cache is not None:
+        cache.put(sha, result)
+    return (*result, sha)
+
+
+def _extract_bytes(rel: str, data: bytes):
+    got = letter_from_bytes(rel, data)
+    if isinstance(got, Reject):
+        return None, [], [], [reject_row(got)]
     try:
         fields = extract_letter(got.text)
     except ExtractError as exc:
-        return None, [], [], [reject_row(Reject(got.source_path, "extract", exc.reason, str(exc)))], got.sha256
+        return None, [], [], [reject_row(Reject(got.source_path, "extract", exc.reason, str(exc)))]
     except Exception as exc:  # noqa: BLE001 - a bug must cost one letter, not the build
         detail = f"{type(exc).__name__}: {exc}"
-        return None, [], [], [reject_row(Reject(got.source_path, "extract", "extract_error", detail))], got.sha256
-    letter, items, citations, rejects = letter_rows(got, fields)
-    return letter, items, citations, rejects, got.sha256
+        return None, [], [], [reject_row(Reject(got.source_path, "extract", "extract_error", detail))]
+    return letter_rows(got, fields)
 
 
-def process_batch(paths: list[str], raw: str, max_bytes: int = DEFAULT_MAX_BYTES) -> BatchResult:
+def process_batch(paths: list[str], raw: str, max_bytes: int = DEFAULT_MAX_BYTES,
+                  cache_dir: str | None = None) -> BatchResult:
     """Ingest, extract and validate a batch of files; identical letters within the batch are deduplicated."""
     raw_path = Path(raw)
     rows: dict[str, list[dict]] = {t: [] for t in TABLES}
     hashes: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
+    cache = ExtractCache(Path(cache_dir)) if cache_dir else None
     for p in paths:
-        letter, items, citations, rejects, sha = extract_file(Path(p), raw_path, max_bytes)
+        letter, items, citations, rejects, sha = extract_file(Path(p), raw_path, max_bytes, cache)
         if sha:
             hashes.append((Path(p).relative_to(raw_path).as_posix(), sha))
         if letter is not None and letter["letter_id"] in seen:
@@ -135,9 +157,9 @@ def _batches(paths: list[Path], size: int) -> list[list[str]]:
 
 
 def _results(batches: list[list[str]], raw: Path, jobs: int, max_bytes: int, engine: str = "local",
-             scheduler: str | None = None):
+             scheduler: str | None = None, cache_dir: Path | None = None):
     """BatchResults in input order: in-process for small inputs, a spawn pool, or a Dask cluster."""
-    args = [(b, str(raw), max_bytes) for b in batches]
+    args = [(b, str(raw), max_bytes, str(cache_dir) if cache_dir else None) for b in batches]
     if engine == "dask":
         yield from _dask_results(args, scheduler)
         return
@@ -200,7 +222,7 @@ def build_lock(paths: DataPaths):
 
 def build(raw: str | Path, data: str | Path, jobs: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
           batch_size: int = BATCH_SIZE, progress=None, engine: str = "local",
-          scheduler: str | None = None) -> BuildSummary:
+          scheduler: str | None = None, use_cache: bool = True) -> BuildSummary:
     """Build the dataset from RAW into DATA and publish it atomically."""
     raw = Path(raw)
     if not raw.is_dir():
@@ -219,7 +241,8 @@ def build(raw: str | Path, data: str | Path, jobs: int | None = None, max_bytes:
         seen_ids: dict[str, str] = {}
         seen_cases: dict[str, str] = {}
         hashes: list[tuple[str, str]] = []
-        for result in _results(_batches(files, batch_size), raw.absolute(), jobs, max_bytes, engine, scheduler):
+        cache_dir = paths.cache / EXTRACTOR_VERSION if use_cache else None
+        for result in _results(_batches(files, batch_size), raw.absolute(), jobs, max_bytes, engine, scheduler, cache_dir):
             frames, dups = _dedupe(result, seen_ids, seen_cases)
             for table, df in frames.items():
                 writers[table].add(df)
@@ -241,6 +264,10 @@ def build(raw: str | Path, data: str | Path, jobs: int | None = None, max_bytes:
         ).hexdigest()[:16]
         _write_manifest(parquet, summary, hashes)
         _publish(paths, staging, summary.build_id)
+        if paths.cache.exists():   # entries of other extractor versions can never be hit again
+            for old in paths.cache.iterdir():
+                if old.name != EXTRACTOR_VERSION:
+                    shutil.rmtree(old, ignore_errors=True)
     return summary
 
 

@@ -73,8 +73,8 @@ def looks_binary(data: bytes) -> bool:
     return controls > len(head) * 0.05
 
 
-def read_letter(path: Path, raw: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawLetter | Reject:
-    """One file → RawLetter, or a Reject with a reason code; never raises for bad content."""
+def read_bytes(path: Path, raw: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, bytes] | Reject:
+    """(path relative to raw, the file's bytes), or a Reject for an empty, unreadable or oversized file."""
     rel = path.relative_to(raw).as_posix()
     try:
         size = path.stat().st_size
@@ -85,8 +85,13 @@ def read_letter(path: Path, raw: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Ra
         return Reject(rel, "ingest", "unreadable_pdf" if path.suffix.lower() == ".pdf" else "binary_file", f"cannot read: {exc}")
     if not data.strip():
         return Reject(rel, "ingest", "empty_file", "the file has no content")
+    return rel, data
+
+
+def letter_from_bytes(rel: str, data: bytes) -> RawLetter | Reject:
+    """Text of a .pdf (pypdfium2) or .txt (UTF-8, cp1252 fallback), normalised; a Reject for bad content."""
     digest = hashlib.sha256(data).hexdigest()
-    if path.suffix.lower() == ".pdf":
+    if rel.lower().endswith(".pdf"):
         if not data.lstrip()[:5].startswith(b"%PDF"):
             return Reject(rel, "ingest", "unreadable_pdf", f"not a PDF (starts with {data[:16]!r})")
         try:
@@ -104,3 +109,9 @@ def read_letter(path: Path, raw: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Ra
     if not text.strip():
         return Reject(rel, "ingest", "empty_file", "no text after normalisation")
     return RawLetter(rel, digest, text)
+
+
+def read_letter(path: Path, raw: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawLetter | Reject:
+    """One file → RawLetter, or a Reject with a reason code; never raises for bad content."""
+    got = read_bytes(path, raw, max_bytes)
+    return got if isinstance(got, Reject) else letter_from_bytes(*got)

@@ -32,6 +32,11 @@ class DataPaths:
         return self.root / "builds"
 
     @property
+    def cache(self) -> Path:
+        """Extract cache: cache/<extractor version>/<sha[:2]>/<sha>.pickle."""
+        return self.root / "cache"
+
+    @property
     def lock(self) -> Path:
         return self.root / ".lock"
 

@@ -141,3 +141,23 @@ def test_dask_engine_gives_the_same_rows_as_local(tmp_path):
     build(raw, tmp_path / "dask", batch_size=4, engine="dask")
     for table in TABLES:
         assert read_table(tmp_path / "local" / "parquet", table).equals(read_table(tmp_path / "dask" / "parquet", table)), table
+
+
+def test_rebuild_extracts_only_new_letters_until_the_version_changes(tmp_path, monkeypatch):
+    import pipeline.build as build_module
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("y2016_basic.txt", "y2016_drugs.txt"):
+        shutil.copy(LETTERS / name, raw)
+    first = build(raw, tmp_path / "data", jobs=1)
+    calls = []
+    real = build_module.extract_letter
+    monkeypatch.setattr(build_module, "extract_letter", lambda text: calls.append(1) or real(text))
+    shutil.copy(LETTERS / "y2015_mixed.txt", raw)
+    second = build(raw, tmp_path / "data", jobs=1)
+    assert (len(calls), second.letters, second.items) == (1, 3, first.items + 4)   # y2015_mixed has 4 items
+    monkeypatch.setattr(build_module, "EXTRACTOR_VERSION", "next")
+    build(raw, tmp_path / "data", jobs=1)
+    assert len(calls) == 4
+    assert [p.name for p in (tmp_path / "data" / "cache").iterdir()] == ["next"]
