@@ -42,7 +42,8 @@ def test_parse_date(text, date):
     ("The injured worker is a 48 year old male who sustained", 48, "male"),
     ("The 66 year old male injured worker suffered", 66, "male"),
     ("The injured worker is a 39-year-old female, who reported", 39, "female"),
-    ("This 52 year old injured worker ... She reported pain", 52, None),
+    ("This 52 year old injured worker ... She reported pain in her knee", 52, "female"),
+    ("This 52 year old injured worker ... He/She reported pain", 52, None),
     ("no age here", None, None),
 ])
 def test_age_sex(summary, age, sex):
@@ -73,3 +74,15 @@ def test_page_furniture_removed():
 def test_normalise_is_idempotent(text):
     once = normalise(text)
     assert normalise(once) == once
+
+
+@pytest.mark.parametrize("summary, date", [
+    ("who sustained an industrial injury on 10-13-16. The", dt.date(2016, 10, 13)),
+    ("with a date of injury of 3/14/2011.", dt.date(2011, 3, 14)),
+    ("was injured at work on July 3, 2012 while lifting", dt.date(2012, 7, 3)),
+    ("DOI: 1/5/10", dt.date(2010, 1, 5)),
+])
+def test_injury_date_from_the_summary(summary, date):
+    from pipeline.extract import regexes as rx
+
+    assert parse_date(rx.INJURY_DATE.search(summary)["date"]) == date

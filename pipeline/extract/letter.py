@@ -13,6 +13,7 @@ from pipeline.layouts import LetterParts, detect
 from schemas.codes import read_rows
 
 SEX = {"male": "male", "man": "male", "gentleman": "male", "female": "female", "woman": "female", "lady": "female"}
+PRONOUNS = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"}
 DATE_FIELDS = ("date_assigned", "date_of_injury", "decision_date", "ur_denial_date", "application_received")
 
 
@@ -71,6 +72,9 @@ def age_sex(summary: str) -> tuple[int | None, str | None]:
         sex = SEX[m["sex"].lower()] if m["sex"] else None
     if sex is None and (m := rx.SEX_WORD.search(text[:600])):
         sex = SEX[m["sex"].lower()]
+    if sex is None:   # no sex word: the pronouns the summary uses, when they agree
+        pronouns = {PRONOUNS[m["pronoun"].lower()] for m in rx.PRONOUN.finditer(text)}
+        sex = pronouns.pop() if len(pronouns) == 1 else None
     return age, sex
 
 

@@ -73,9 +73,12 @@ STATE_SEPARATOR = re.compile(r"\s*(?:[,;]|\band\b)\s*", I)         # 'California
 AGE_SEX = re.compile(
     r"\b(?P<age>\d{1,3})[\s-]*(?:year|yr)s?[\s-]*old\b[\s,]*(?:(?P<sex>male|female|man|woman|gentleman|lady)\b)?", I)
 SEX_WORD = re.compile(r"\b(?P<sex>male|female|man|woman|gentleman|lady)\b", I)
-# 'sustained an industrial injury on 10-13-16', 'with a date of injury of 3/14/2011'
+PRONOUN = re.compile(r"\b(?P<pronoun>he|him|his|she|her|hers)\b", I)      # 'She reported ...' when no sex word
+# 'sustained an industrial injury on 10-13-16', 'with a date of injury of 3/14/2011',
+# 'was injured at work on July 3, 2012', 'DOI: 1/5/10'
 INJURY_DATE = re.compile(
-    r"(?:injury|injured)\s+(?:on|of|dated)\s+(?P<date>[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|[\d/.-]{6,10})", I)
+    r"""(?:\binjur(?:y|ed|ies)\b|\bDOI\b)[^.;]{0,40}?(?:\bon|\bof|\bdated|:)\s+
+        (?P<date>[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})""", I | X)
 
 # ---------------------------------------------------------------- decision headings (final layouts)
 # 'MRI of the right shoulder without contrast: Upheld', 'Xanax 0.5 mg #90:  Upheld', a lone 'Overturned'
@@ -157,8 +160,9 @@ QUANTITY = re.compile(
         |(?<![\d.])\bx\s*(?P<times>\d{1,4})\b(?!\s*(?:refills?|weeks?|months?|days?|times|per|/)))   # 'x 90'
     """, I | X)
 UNIT_COUNT = re.compile(
-    r"""\b(?P<n>\d{1,4})\s+(?:tablets?|tabs?|capsules?|caps?|patch(?:es)?|pills?|units?|boxes|containers?)\s+of\b""",
-    I | X)                                                            # '30 tablets of Tramadol ER 150mg'
+    r"""\b(?P<n>\d{1,4})\s+(?:(?:tablets?|tabs?|capsules?|caps?|patch(?:es)?|pills?|units?|boxes|containers?)\s+of\b
+        |(?:tablets|tabs|capsules|caps|patches|pills|lozenges|suppositories)\b)""",
+    I | X)                                                            # '30 tablets of Tramadol ER 150mg', 'Norco 10/325mg 60 tablets'
 REFILLS = re.compile(
     r"""(?:\b(?:with|plus|and|x|\+)\s*(?P<n>\d{1,2}|one|two|three|four|five|six|eleven|twelve)\s*refills?\b   # 'with 3 refills', 'x2 refills'
         |\brefills?\s*[:x]?\s*(?P<n2>\d{1,2})\b                                                          # 'refills x 2'
