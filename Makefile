@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build-dataset test test-slow shell stats check bench clean
+.PHONY: build-dataset test test-slow shell stats check report explore bench clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ stats: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/imr check $(DATA)
+
+report: $(STAMP)
+	$(BIN)/imr report $(DATA) --out report.html
+
+explore: $(STAMP)
+	IMR_DATA=$(DATA) $(BIN)/python examples/explore.py
 
 clean:
 	rm -rf $(VENV) $(DATA)/parquet $(DATA)/builds $(DATA)/imr.duckdb

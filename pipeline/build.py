@@ -42,6 +42,7 @@ class BatchResult:
     frames: dict[str, pl.DataFrame]                  # validated rows per table (rejects included)
     kept: list[tuple[str, str | None, str]]          # (letter_id, case_number, source_path), in input order
     hashes: list[tuple[str, str]]                    # (source_path, sha256) of every readable file
+    files: int = 0                                   # input files in the batch
 
 
 @dataclass
@@ -117,7 +118,7 @@ def process_batch(paths: list[str], raw: str, max_bytes: int = DEFAULT_MAX_BYTES
     frames = _validated(rows)
     kept = list(zip(frames["letters"]["letter_id"].to_list(), frames["letters"]["case_number"].to_list(),
                     frames["letters"]["source_path"].to_list()))
-    return BatchResult(frames, kept, hashes)
+    return BatchResult(frames, kept, hashes, len(paths))
 
 
 def _validated(rows: dict[str, list[dict]]) -> dict[str, pl.DataFrame]:
@@ -243,7 +244,7 @@ def build(raw: str | Path, data: str | Path, jobs: int | None = None, max_bytes:
         hashes: list[tuple[str, str]] = []
         cache_dir = paths.cache / EXTRACTOR_VERSION if use_cache else None
         for result in _results(_batches(files, batch_size), raw.absolute(), jobs, max_bytes, engine, scheduler, cache_dir):
-            frames, dups = _dedupe(result, seen_ids, seen_cases)
+            frames = _dedupe(result, seen_ids, seen_cases)
             for table, df in frames.items():
                 writers[table].add(df)
             for table in ("letters", "items", "citations"):
@@ -251,7 +252,7 @@ def build(raw: str | Path, data: str | Path, jobs: int | None = None, max_bytes:
             summary.reject_reasons.update(frames["rejects"]["reason"].to_list())
             hashes.extend(result.hashes)
             if progress:
-                progress(len(result.kept) + dups)
+                progress(result.files)
         for writer in writers.values():
             writer.close()
         summary.rejects = sum(summary.reject_reasons.values())
@@ -291,7 +292,7 @@ def _dedupe(result: BatchResult, seen_ids: dict[str, str], seen_cases: dict[str,
         for table in ("letters", "items", "citations"):
             frames[table] = frames[table].filter(~pl.col("letter_id").is_in(gone))
         frames["rejects"] = pl.concat([frames["rejects"], frame("rejects", extra)])
-    return frames, len(drop)
+    return frames
 
 
 def _file_level_rejects(parquet: Path) -> int:

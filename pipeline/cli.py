@@ -35,10 +35,12 @@ def build(raw: Path, data: Path, jobs: int | None, max_bytes: int | None, engine
     from pipeline.build import BuildError
     from pipeline.build import build as run
     from pipeline.ingest import DEFAULT_MAX_BYTES
-    from pipeline.report import print_summary
+    from pipeline.report import build_progress, print_summary
 
     try:
-        summary = run(raw, data, jobs=jobs, max_bytes=max_bytes or DEFAULT_MAX_BYTES, engine=engine, scheduler=scheduler)
+        with build_progress() as advance:
+            summary = run(raw, data, jobs=jobs, max_bytes=max_bytes or DEFAULT_MAX_BYTES, engine=engine,
+                          scheduler=scheduler, progress=advance)
     except (BuildError, OSError) as exc:
         raise _fail(exc) from None
     print_summary(summary)
@@ -117,3 +119,14 @@ def sql(data: Path, sql: str | None) -> None:
         raise click.ClickException("the duckdb shell is not installed (pip install duckdb-cli)")
     args = [shell, "-readonly", str(db)] + (["-c", sql] if sql else [])
     sys.exit(subprocess.call(args))
+
+
+def _register() -> None:
+    from pipeline.dictionary import dictionary
+    from pipeline.report_html import report
+
+    for command in (dictionary, report):
+        main.add_command(command)
+
+
+_register()

@@ -157,7 +157,13 @@ def example_frame(table: str) -> pl.DataFrame:
 
 # ---------------------------------------------------------------- Markdown
 def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Text for a table cell: pipes escaped (also needed inside code spans), one line."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _prose(text: str) -> str:
+    """Free text from a model: '__X__' and '*' stay literal instead of turning bold."""
+    return text.replace("__", "\\_\\_").replace("*", "\\*")
 
 
 def _code(text: str) -> str:
@@ -186,8 +192,8 @@ def _table_section(table: str) -> list[str]:
     model: type[pa.DataFrameModel] = TABLES[table]
     cols = columns(table)
     key = primary_key(table)
-    lines = [f"## {table}", "", (model.__doc__ or "").strip(), ""]
-    lines.append(f"- Rows are identified by: {', '.join(_code(k) for k in key) if key else 'no declared key'}.")
+    lines = [f"## {table}", "", _prose((model.__doc__ or "").strip()), ""]
+    lines.append(f"- Key: {', '.join(_code(k) for k in key)} (unique)." if key else "- Key: none declared.")
     if table in PARTITIONED:
         lines.append(f"- Parquet: `parquet/{table}/{PARTITION_COLUMN}=<year>/part-NNNNN.parquet` "
                      f"(Hive-partitioned by `{PARTITION_COLUMN}`).")
@@ -199,7 +205,7 @@ def _table_section(table: str) -> list[str]:
     lines.append(_row(["---"] * 7))
     for c in cols:
         lines.append(_row([_code(c.name), _code(c.polars_type), _code(c.duckdb_type),
-                           "yes" if c.nullable else "no", _cell(c.description),
+                           "yes" if c.nullable else "no", _cell(_prose(c.description)),
                            _cell(_allowed(c)), _cell(_code(c.example))]))
     return lines + [""]
 
@@ -252,7 +258,7 @@ def _vocabularies_section() -> list[str]:
         used = ", ".join(_code(u) for u in users.get(name, [])) or "no column"
         lines += [f"### Vocabulary `{name}`", "", f"Used by: {used}.", "",
                   _row(["code", "meaning"]), _row(["---"] * 2)]
-        lines += [_row([_code(code), _cell(text)]) for code, text in codes.items()]
+        lines += [_row([_code(code), _cell(_prose(text))]) for code, text in codes.items()]
         lines.append("")
     return lines
 
@@ -263,7 +269,7 @@ def render() -> str:
              "California workers' compensation Independent Medical Review final determination letters, "
              "one table per grain:", ""]
     for table, model in TABLES.items():
-        lines.append(f"- [`{table}`](#{table}): {(model.__doc__ or '').strip()}")
+        lines.append(f"- [`{table}`](#{table}): {_prose((model.__doc__ or '').strip())}")
     lines.append("")
     lines += _partitioning_section()
     lines += _joins_section()

@@ -3,11 +3,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import contextlib
+
 import duckdb
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 console = Console()
+
+
+@contextlib.contextmanager
+def build_progress():
+    """A rich progress bar over input files on a terminal; a no-op in CI and pipes."""
+    if not console.is_terminal:
+        yield None
+        return
+    with Progress(TextColumn("ingest + extract"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("files", total=None)
+        yield lambda n: bar.advance(task, n)
 
 
 def print_summary(summary) -> None:

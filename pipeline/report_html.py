@@ -1,0 +1,325 @@
+"""A one-file HTML report of a built dataset: tables and plotly charts, readable offline.
+
+Every number comes from a SQL query against DATA/imr.duckdb (read-only). plotly.js is embedded once
+in the page head; each chart is a <div> with a stable id, so the same dataset gives the same file.
+A section whose query returns nothing says 'no data' instead of drawing an empty chart.
+"""
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+import duckdb
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.offline import get_plotlyjs
+
+from pipeline.paths import DataPaths
+
+TOP = 20
+NO_DATA = '<p class="no-data">no data</p>'
+CSS = """
+body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
+h1 { margin-bottom: 0.2em; } h2 { margin-top: 2em; border-bottom: 1px solid #ddd; } h3 { margin-top: 1.4em; }
+table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.9em; }
+th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; } th { background: #f4f4f4; text-align: left; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.no-data { color: #888; font-style: italic; } .note { color: #555; font-size: 0.9em; }
+nav a { margin-right: 1em; }
+"""
+PLOT_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    title: str
+    render: Callable[[duckdb.DuckDBPyConnection], str]
+
+
+# ---------------------------------------------------------------- HTML pieces
+def _fmt(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return html.escape(str(value))
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def table(headers: list[str], rows: list[tuple], pct: frozenset[int] = frozenset()) -> str:
+    """An HTML table; the columns at the indexes in `pct` are fractions shown as percentages."""
+    if not rows:
+        return NO_DATA
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = []
+    for row in rows:
+        cells = []
+        for i, v in enumerate(row):
+            numeric = isinstance(v, (int, float)) and not isinstance(v, bool)
+            text = _pct(v) if i in pct else _fmt(v)
+            cells.append(f'<td class="num">{text}</td>' if numeric else f"<td>{text}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def figure(fig: go.Figure, div_id: str, title: str = "", height: int = 380) -> str:
+    """A chart <div> (plotly.js is in the page head, not here)."""
+    fig.update_layout(template="plotly_white", title=title or None, height=height,
+                      margin={"l": 60, "r": 20, "t": 50 if title else 20, "b": 60})
+    return pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOT_CONFIG)
+
+
+def _bars(labels: list, series: dict[str, list], div_id: str, *, horizontal: bool = False,
+          stacked: bool = True, title: str = "") -> str:
+    fig = go.Figure()
+    for name, values in series.items():
+        if horizontal:
+            fig.add_trace(go.Bar(name=name, y=[str(x) for x in labels], x=values, orientation="h"))
+        else:
+            fig.add_trace(go.Bar(name=name, x=[str(x) for x in labels], y=values))
+    fig.update_layout(barmode="stack" if stacked else "group", showlegend=len(series) > 1)
+    if horizontal:
+        fig.update_yaxes(autorange="reversed", automargin=True)
+    height = max(300, 24 * len(labels) + 100) if horizontal else 380
+    return figure(fig, div_id, title, height)
+
+
+def _note(text: str) -> str:
+    return f'<p class="note">{text}</p>'
+
+
+# ---------------------------------------------------------------- sections
+def _counts(con) -> str:
+    rows = [(name, con.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
+            for name in ("letters", "items", "citations", "rejects")]
+    first, last, undated = con.execute(
+        "SELECT min(decision_date), max(decision_date), count(*) FILTER (WHERE decision_date IS NULL) FROM letters"
+    ).fetchone()
+    n_items, overturned, drugs = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE outcome = 'overturned'), count(DISTINCT drug_generic) FROM items"
+    ).fetchone()
+    rows += [("first decision date", first), ("last decision date", last),
+             ("letters without a decision date", undated),
+             ("items overturned", overturned), ("distinct drugs (generic)", drugs)]
+    out = table(["", "count"], rows)
+    if n_items:
+        out += _note(f"Overall overturn rate: {_pct(overturned / n_items)} of {n_items:,} items.")
+    return out
+
+
+def _rejects(con) -> str:
+    rows = con.execute("""
+        SELECT reason, stage, count(*) AS n FROM rejects GROUP BY ALL ORDER BY n DESC, reason, stage
+    """).fetchall()
+    if not rows:
+        return _note("No file, letter or item was rejected.") + NO_DATA
+    by_reason: dict[str, int] = {}
+    for reason, _, n in rows:
+        by_reason[reason] = by_reason.get(reason, 0) + n
+    return (table(["reason", "stage", "rejects"], rows)
+            + _bars(list(by_reason), {"rejects": list(by_reason.values())}, "fig-rejects", horizontal=True))
+
+
+def _outcome_breakdown(con, key_sql: str, where: str, label: str, div_id: str) -> str:
+    rows = con.execute(f"""
+        SELECT {key_sql} AS k, count(*) AS n,
+               count(*) FILTER (WHERE outcome = 'upheld') AS upheld,
+               count(*) FILTER (WHERE outcome = 'overturned') AS overturned,
+               count(*) FILTER (WHERE outcome = 'overturned') / count(*) AS rate
+        FROM items WHERE {where} GROUP BY k ORDER BY n DESC, k
+    """).fetchall()
+    if not rows:
+        return NO_DATA
+    labels = [r[0] for r in rows]
+    chart = _bars(labels, {"upheld": [r[2] for r in rows], "overturned": [r[3] for r in rows]}, div_id,
+                  horizontal=True)
+    return table([label, "items", "upheld", "overturned", "overturn rate"], rows, pct=frozenset({4})) + chart
+
+
+def _categories(con) -> str:
+    return _outcome_breakdown(con, "category", "true", "category", "fig-categories")
+
+
+def _drug_classes(con) -> str:
+    return (_note("Items naming a drug; a drug missing from the lexicon has no class.")
+            + _outcome_breakdown(con, "coalesce(drug_class, '(unclassified)')", "drug IS NOT NULL",
+                                 "drug class", "fig-drug-classes"))
+
+
+def _top_drugs(con) -> str:
+    rows = con.execute(f"""
+        SELECT coalesce(drug_generic, lower(drug)) AS d, min(drug_class) AS drug_class, count(*) AS n,
+               count(*) FILTER (WHERE outcome = 'overturned') / count(*) AS rate,
+               median(quantity) AS median_quantity
+        FROM items WHERE drug IS NOT NULL GROUP BY d ORDER BY n DESC, d LIMIT {TOP}
+    """).fetchall()
+    if not rows:
+        return NO_DATA
+    return (_note(f"The {TOP} most requested drugs, by generic ingredients (the name as written when the "
+                  "lexicon does not know it).")
+            + table(["drug", "class", "requests", "overturn rate", "median quantity"], rows, pct=frozenset({3}))
+            + _bars([r[0] for r in rows], {"requests": [r[2] for r in rows]}, "fig-top-drugs", horizontal=True))
+
+
+def _mme(con) -> str:
+    n_opioid, n_mme = con.execute("""
+        SELECT count(*), count(total_mme) FROM items WHERE drug_class = 'opioid'
+    """).fetchone()
+    note = _note(f"Opioid requests: {n_opioid:,}; with a total MME (strength × quantity × MME factor): {n_mme:,}.")
+    if not n_mme:
+        return note + NO_DATA
+    stats = con.execute("""
+        SELECT outcome, count(total_mme), min(total_mme), quantile_cont(total_mme, 0.25), median(total_mme),
+               quantile_cont(total_mme, 0.75), max(total_mme)
+        FROM items WHERE drug_class = 'opioid' AND total_mme IS NOT NULL GROUP BY outcome ORDER BY outcome
+    """).fetchall()
+    fig = go.Figure()
+    for outcome in [s[0] for s in stats]:
+        values = [v for (v,) in con.execute("""
+            SELECT total_mme FROM items WHERE drug_class = 'opioid' AND total_mme IS NOT NULL AND outcome = ?
+            ORDER BY total_mme""", [outcome]).fetchall()]
+        fig.add_trace(go.Histogram(x=values, name=outcome, opacity=0.75, nbinsx=30))
+    fig.update_layout(barmode="overlay", xaxis_title="total MME of the request", yaxis_title="requests")
+    return (note + table(["outcome", "requests", "min", "p25", "median", "p75", "max"], stats)
+            + figure(fig, "fig-mme"))
+
+
+def _guidelines(con) -> str:
+    docs = con.execute(f"""
+        SELECT source, coalesce(document, '(no document)') AS doc, count(*) AS n,
+               count(DISTINCT letter_id) AS letters
+        FROM citations WHERE cited_by = 'reviewer' GROUP BY ALL ORDER BY n DESC, source, doc LIMIT {TOP}
+    """).fetchall()
+    sections = con.execute(f"""
+        SELECT document, section, count(*) AS n
+        FROM (SELECT document, unnest(sections) AS section FROM citations WHERE cited_by = 'reviewer')
+        GROUP BY ALL ORDER BY n DESC, document, section LIMIT {TOP}
+    """).fetchall()
+    pages = con.execute(f"""
+        SELECT document, page, count(*) AS n
+        FROM (SELECT document, unnest(pages) AS page FROM citations WHERE cited_by = 'reviewer')
+        GROUP BY ALL ORDER BY n DESC, document, page LIMIT {TOP}
+    """).fetchall()
+    out = _note("Guideline documents cited by the expert reviewers (citations.cited_by = 'reviewer').")
+    out += "<h3>Documents</h3>" + table(["source", "document", "citations", "letters"], docs)
+    if docs:
+        out += _bars([f"{d[1]} ({d[0]})" for d in docs], {"citations": [d[2] for d in docs]},
+                     "fig-guideline-documents", horizontal=True)
+    out += "<h3>Sections</h3>" + table(["document", "section", "citations"], sections)
+    out += "<h3>Pages</h3>" + table(["document", "page", "citations"], pages)
+    return out
+
+
+def _specialties(con) -> str:
+    rows = con.execute("""
+        SELECT specialty, count(*) AS n
+        FROM (SELECT unnest(reviewer_specialties) AS specialty FROM letters)
+        GROUP BY ALL ORDER BY n DESC, specialty
+    """).fetchall()
+    (none,) = con.execute("SELECT count(*) FROM letters WHERE len(reviewer_specialties) = 0").fetchone()
+    note = _note(f"Letters per specialty of the expert reviewer (one reviewer may list several); "
+                 f"letters naming none: {none:,}.")
+    if not rows:
+        return note + NO_DATA
+    return (note + table(["specialty", "letters"], rows)
+            + _bars([r[0] for r in rows], {"letters": [r[1] for r in rows]}, "fig-specialties", horizontal=True))
+
+
+def _timeline(con) -> str:
+    rows = con.execute("""
+        SELECT strftime(date_trunc('month', l.decision_date), '%Y-%m') AS month,
+               count(DISTINCT l.letter_id) AS letters, count(i.letter_id) AS items,
+               count(i.letter_id) FILTER (WHERE i.outcome = 'overturned') AS overturned,
+               count(i.letter_id) FILTER (WHERE i.outcome = 'overturned') / nullif(count(i.letter_id), 0) AS rate
+        FROM letters l LEFT JOIN items i USING (letter_id)
+        WHERE l.decision_date IS NOT NULL GROUP BY month ORDER BY month
+    """).fetchall()
+    (undated,) = con.execute("SELECT count(*) FROM letters WHERE decision_date IS NULL").fetchone()
+    note = _note(f"Letters without a decision date (not shown): {undated:,}.") if undated else ""
+    if not rows:
+        return note + NO_DATA
+    fig = go.Figure([go.Bar(name="letters", x=[r[0] for r in rows], y=[r[1] for r in rows]),
+                     go.Bar(name="items", x=[r[0] for r in rows], y=[r[2] for r in rows])])
+    fig.update_layout(barmode="group", xaxis_title="month of decision", xaxis_type="category")
+    return (note + table(["month", "letters", "items", "overturned", "overturn rate"], rows, pct=frozenset({4}))
+            + figure(fig, "fig-timeline"))
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("counts", "Dataset counts", _counts),
+    Section("rejects", "Rejects by reason", _rejects),
+    Section("categories", "Items and overturn rate by category", _categories),
+    Section("drug-classes", "Items and overturn rate by drug class", _drug_classes),
+    Section("top-drugs", f"Top {TOP} drugs", _top_drugs),
+    Section("mme", "MME of opioid requests", _mme),
+    Section("guidelines", "Most-cited guideline documents, sections and pages", _guidelines),
+    Section("specialties", "Reviewer specialties", _specialties),
+    Section("timeline", "Decisions by month", _timeline),
+)
+
+
+# ---------------------------------------------------------------- the page
+def _manifest(paths: DataPaths) -> str:
+    if not paths.manifest.is_file():
+        return ""
+    m = json.loads(paths.manifest.read_text(encoding="utf-8"))
+    parts = [f"{k.replace('_', ' ')} {m[k]}" for k in ("build_id", "extractor_version", "finished_at") if k in m]
+    return html.escape(" · ".join(parts))
+
+
+def render_report(data: Path) -> str:
+    """The HTML report of the dataset in DATA (DATA/imr.duckdb must exist)."""
+    paths = DataPaths.at(data)
+    if not paths.database.is_file():
+        raise FileNotFoundError(f"no database at {paths.database}: run `imr build` first")
+    con = duckdb.connect(str(paths.database), read_only=True)
+    try:
+        bodies = [(s, s.render(con)) for s in SECTIONS]
+    finally:
+        con.close()
+    nav = "".join(f'<a href="#{s.id}">{html.escape(s.title)}</a>' for s in SECTIONS)
+    main = "\n".join(f'<section><h2 id="{s.id}">{html.escape(s.title)}</h2>\n{body}\n</section>'
+                     for s, body in bodies)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>IMR dataset report</title>
+<style>{CSS}</style>
+<script type="text/javascript">{get_plotlyjs()}</script>
+</head>
+<body>
+<h1>IMR dataset report</h1>
+<p class="note">{html.escape(str(data))} {_manifest(paths)}</p>
+<nav>{nav}</nav>
+{main}
+</body>
+</html>
+"""
+
+
+@click.command("report")
+@click.argument("data", default="data", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", default="report.html", show_default=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="HTML file to write.")
+def report(data: Path, out: Path) -> None:
+    """Write a self-contained HTML report (tables and charts) of the dataset in DATA."""
+    try:
+        text = render_report(data)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {out} ({len(text.encode()) // 1024:,} KiB)")
