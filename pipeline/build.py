@@ -30,7 +30,7 @@ from pipeline.rows import letter_rows, reject_row
 from pipeline.validate import frame, validate
 from schemas.tables import TABLES
 
-BATCH_SIZE = 256
+BATCH_SIZE = 1024
 
 
 class BuildError(RuntimeError):
@@ -43,6 +43,7 @@ class BatchResult:
     kept: list[tuple[str, str | None, str]]          # (letter_id, case_number, source_path), in input order
     hashes: list[tuple[str, str]]                    # (source_path, sha256) of every readable file
     files: int = 0                                   # input files in the batch
+    new_cache_entries: dict = field(default_factory=dict)   # sha256 → packed rows extracted in this batch
 
 
 @dataclass
@@ -58,28 +59,8 @@ class BuildSummary:
 
 
 # ---------------------------------------------------------------- one batch (runs in a worker)
-def extract_file(path: Path, raw: Path, max_bytes: int, cache: ExtractCache | None = None):
-    """(letter row, item rows, citation rows, reject rows, sha256) of one file; never raises.
-
-    Cached results (same bytes, same extractor version) are reused with this file's path.
-    """
-    got = read_bytes(path, raw, max_bytes)
-    if isinstance(got, Reject):
-        return None, [], [], [reject_row(got)], None
-    rel, data = got
-    sha = hashlib.sha256(data).hexdigest()
-    if cache is not None and (hit := cache.get(sha)) is not None:
-        letter, items, citations, rejects = hit
-        if letter is not None:
-            letter = {**letter, "source_path": rel}
-        return letter, items, citations, [{**r, "source_path": rel} for r in rejects], sha
-    result = _extract_bytes(rel, data)
-    if cache is not None:
-        cache.put(sha, result)
-    return (*result, sha)
-
-
 def _extract_bytes(rel: str, data: bytes):
+    """(letter row, item rows, citation rows, reject rows) of one readable file; never raises."""
     got = letter_from_bytes(rel, data)
     if isinstance(got, Reject):
         return None, [], [], [reject_row(got)]
@@ -93,18 +74,42 @@ def _extract_bytes(rel: str, data: bytes):
     return letter_rows(got, fields)
 
 
+def _with_path(rows: tuple, rel: str) -> tuple:
+    """Cached rows of identical bytes seen under another name, relabelled with this file's path."""
+    letter, items, citations, rejects = rows
+    if letter is not None:
+        letter = {**letter, "source_path": rel}
+    return letter, items, citations, [{**r, "source_path": rel} for r in rejects]
+
+
 def process_batch(paths: list[str], raw: str, max_bytes: int = DEFAULT_MAX_BYTES,
-                  cache_dir: str | None = None) -> BatchResult:
-    """Ingest, extract and validate a batch of files; identical letters within the batch are deduplicated."""
+                  cache_path: str | None = None) -> BatchResult:
+    """Ingest, extract and validate a batch of files; identical letters within the batch are deduplicated.
+
+    Files whose bytes are in the extract cache are not extracted again; new results are returned
+    in BatchResult.new_cache_entries for the build process to store.
+    """
     raw_path = Path(raw)
+    read = [read_bytes(Path(p), raw_path, max_bytes) for p in paths]
+    shas = [hashlib.sha256(r[1]).hexdigest() if not isinstance(r, Reject) else None for r in read]
+    cached = ExtractCache(Path(cache_path)).get_many([s for s in shas if s]) if cache_path else {}
     rows: dict[str, list[dict]] = {t: [] for t in TABLES}
     hashes: list[tuple[str, str]] = []
+    new_entries: dict[str, tuple] = {}
     seen: dict[str, str] = {}
-    cache = ExtractCache(Path(cache_dir)) if cache_dir else None
-    for p in paths:
-        letter, items, citations, rejects, sha = extract_file(Path(p), raw_path, max_bytes, cache)
-        if sha:
-            hashes.append((Path(p).relative_to(raw_path).as_posix(), sha))
+    for got, sha in zip(read, shas):
+        if isinstance(got, Reject):
+            letter, items, citations, rejects = None, [], [], [reject_row(got)]
+        else:
+            rel, data = got
+            hashes.append((rel, sha))
+            if sha in cached:
+                result = _with_path(cached[sha], rel)
+            else:
+                result = _extract_bytes(rel, data)
+                if cache_path:
+                    new_entries[sha] = ExtractCache.pack(result)
+            letter, items, citations, rejects = result
         if letter is not None and letter["letter_id"] in seen:
             rejects = [reject_row(Reject(letter["source_path"], "dedupe", "duplicate",
                                          f"same letter text as {seen[letter['letter_id']]}", letter["letter_id"]))]
@@ -118,7 +123,7 @@ def process_batch(paths: list[str], raw: str, max_bytes: int = DEFAULT_MAX_BYTES
     frames = _validated(rows)
     kept = list(zip(frames["letters"]["letter_id"].to_list(), frames["letters"]["case_number"].to_list(),
                     frames["letters"]["source_path"].to_list()))
-    return BatchResult(frames, kept, hashes, len(paths))
+    return BatchResult(frames, kept, hashes, len(paths), new_entries)
 
 
 def _validated(rows: dict[str, list[dict]]) -> dict[str, pl.DataFrame]:
@@ -158,9 +163,9 @@ def _batches(paths: list[Path], size: int) -> list[list[str]]:
 
 
 def _results(batches: list[list[str]], raw: Path, jobs: int, max_bytes: int, engine: str = "local",
-             scheduler: str | None = None, cache_dir: Path | None = None):
+             scheduler: str | None = None, cache_path: Path | None = None):
     """BatchResults in input order: in-process for small inputs, a spawn pool, or a Dask cluster."""
-    args = [(b, str(raw), max_bytes, str(cache_dir) if cache_dir else None) for b in batches]
+    args = [(b, str(raw), max_bytes, str(cache_path) if cache_path else None) for b in batches]
     if engine == "dask":
         yield from _dask_results(args, scheduler)
         return
@@ -242,8 +247,11 @@ def build(raw: str | Path, data: str | Path, jobs: int | None = None, max_bytes:
         seen_ids: dict[str, str] = {}
         seen_cases: dict[str, str] = {}
         hashes: list[tuple[str, str]] = []
-        cache_dir = paths.cache / EXTRACTOR_VERSION if use_cache else None
-        for result in _results(_batches(files, batch_size), raw.absolute(), jobs, max_bytes, engine, scheduler, cache_dir):
+        cache = ExtractCache(paths.cache / f"{EXTRACTOR_VERSION}.sqlite") if use_cache else None
+        for result in _results(_batches(files, batch_size), raw.absolute(), jobs, max_bytes, engine, scheduler,
+                               cache.path if cache else None):
+            if cache is not None:
+                cache.put_many(result.new_cache_entries)
             frames = _dedupe(result, seen_ids, seen_cases)
             for table, df in frames.items():
                 writers[table].add(df)
@@ -267,8 +275,8 @@ def build(raw: str | Path, data: str | Path, jobs: int | None = None, max_bytes:
         _publish(paths, staging, summary.build_id)
         if paths.cache.exists():   # entries of other extractor versions can never be hit again
             for old in paths.cache.iterdir():
-                if old.name != EXTRACTOR_VERSION:
-                    shutil.rmtree(old, ignore_errors=True)
+                if not old.name.startswith(f"{EXTRACTOR_VERSION}.sqlite"):
+                    old.unlink(missing_ok=True)
     return summary
 
 

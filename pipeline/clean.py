@@ -13,7 +13,6 @@ import unicodedata
 from pipeline.extract.regexes import PAGE_FURNITURE
 
 _ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\t]")
-_TRAILING = re.compile(r"[ \t]+$", re.M)
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
                          "\u2014": "-", "\u2022": "-", "\uf0b7": "-", "\ufffd": " "})
 
@@ -42,12 +41,12 @@ def undouble_newlines(text: str) -> str:
 
 def normalise(text: str) -> str:
     """Cleaned text: the one form every parser and the letter id are computed from."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    text = _ODD_SPACES.sub(" ", text)
-    text = undouble_newlines(text)
-    text = _TRAILING.sub("", text)
-    text = PAGE_FURNITURE.sub("", text)
+    if not text.isascii():
+        text = _ODD_SPACES.sub(" ", unicodedata.normalize("NFKC", text).translate(_QUOTES))
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\t", " ")
+    text = "\n".join(line.rstrip(" ") for line in undouble_newlines(text).split("\n"))
+    if "Page" in text:
+        text = PAGE_FURNITURE.sub("", text)
     return text.strip("\n") + "\n"
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,13 +41,16 @@ def discover(raw: Path) -> list[Path]:
     """*.pdf and *.txt under raw, recursively, sorted by relative path; links leading outside raw are skipped."""
     root = raw.resolve()
     found = []
-    for path in raw.rglob("*"):
-        if path.suffix.lower() not in SUFFIXES:
-            continue
-        real = path.resolve()
-        if root not in real.parents or not real.is_file():
-            continue
-        found.append(path)
+    for top, dirs, names in os.walk(raw):          # does not descend into symlinked directories
+        for name in names:
+            if os.path.splitext(name)[1].lower() not in SUFFIXES:
+                continue
+            path = Path(top, name)
+            if path.is_symlink():
+                real = path.resolve()
+                if root not in real.parents or not real.is_file():
+                    continue
+            found.append(path)
     return sorted(found, key=lambda p: p.relative_to(raw).as_posix())
 
 
@@ -65,11 +69,15 @@ def pdf_text(data: bytes) -> str:
         pdf.close()
 
 
+CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b)
+
+
 def looks_binary(data: bytes) -> bool:
+    """NUL bytes, or more than 5 % control characters in the first 4 KiB."""
     head = data[:BINARY_SNIFF]
     if b"\x00" in head:
         return True
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, CONTROL_BYTES))
     return controls > len(head) * 0.05
 
 

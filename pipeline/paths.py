@@ -33,7 +33,7 @@ class DataPaths:
 
     @property
     def cache(self) -> Path:
-        """Extract cache: cache/<extractor version>/<sha[:2]>/<sha>.pickle."""
+        """Extract cache: cache/<extractor version>.sqlite."""
         return self.root / "cache"
 
     @property

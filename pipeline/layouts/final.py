@@ -56,6 +56,8 @@ def _outcome_markers(lines: list[str]) -> list[tuple[int, str]]:
     """(index of the heading's last line, outcome) for every decision heading."""
     out = []
     for i, line in enumerate(lines):
+        if "Upheld" not in line and "Overturned" not in line:
+            continue
         m = rx.OUTCOME_LINE.search(line)
         if not m or rx.BLOCK_LABEL.match(line):
             continue
@@ -109,7 +111,7 @@ def decision_blocks(decisions: str) -> tuple[ItemBlock, ...]:
     lines = decisions.split("\n")
     markers = _outcome_markers(lines)
     claims = [i for i, line in enumerate(lines)
-              if (m := rx.BLOCK_LABEL.match(line)) and m["label"].lower().startswith("claims")]
+              if "laims" in line and (m := rx.BLOCK_LABEL.match(line)) and m["label"].lower().startswith("claims")]
     # Every 'Claims Administrator guideline:' belongs to a decision; one with no outcome heading
     # before it is a decision whose outcome cannot be read.
     ends: list[tuple[int, str | None]] = []
