@@ -47,10 +47,3 @@ class DataPaths:
 
     def build_dir(self, build_id: str) -> Path:
         return self.builds / build_id
-
-    def table_dir(self, base: Path, table: str) -> Path:
-        """base/<table>, refusing table names that would leave base."""
-        path = (base / table).resolve()
-        if base.resolve() not in path.parents:
-            raise ValueError(f"table path escapes the output directory: {table!r}")
-        return path

@@ -174,3 +174,16 @@ def test_kill_mid_build_leaves_the_previous_dataset(tmp_path):
 @pytest.mark.slow
 def test_kill_mid_build_twenty_times(tmp_path):
     _kill_runs(tmp_path, 20)
+
+
+def test_a_row_failing_a_schema_check_is_quarantined(tmp_path, raw_dir):
+    import re
+
+    text = re.sub(r"is a \d+[ -]year[ -]old", "is a 150 year old", GOOD, count=1)
+    assert text != GOOD
+    (raw_dir / "old.txt").write_text(text.replace("CM16-0904417", "CM16-0904418"))
+    summary = build(raw_dir, tmp_path / "data", jobs=1)
+    rejects = read_table(tmp_path / "data" / "parquet", "rejects")
+    assert rejects.select("source_path", "reason").rows() == [("old.txt", "schema_check")]
+    assert "patient_age" in rejects["detail"][0]
+    assert summary.letters == 1 and check_dataset(tmp_path / "data") == []
