@@ -29,6 +29,39 @@ def seed_dataset(tmp_path_factory) -> Path:
     return data
 
 
+@pytest.fixture(scope="session")
+def default_data(seed_dataset) -> Path:
+    return seed_dataset
+
+
+@pytest.fixture(scope="session")
+def empty_data(tmp_path_factory) -> Path:
+    """A dataset whose only input is an empty file: no letters, one reject."""
+    from pipeline.build import build
+
+    tmp = tmp_path_factory.mktemp("empty")
+    (tmp / "raw").mkdir()
+    (tmp / "raw" / "empty.txt").write_bytes(b"")
+    build(tmp / "raw", tmp / "data", jobs=1)
+    return tmp / "data"
+
+
+@pytest.fixture(scope="session")
+def example_data(tmp_path_factory) -> Path:
+    """One example row per table (schemas/codes/examples.csv): joins, unnests, dates, MME all return rows."""
+    from pipeline.dictionary import example_frame
+    from pipeline.load import PartWriter, write_database
+    from schemas.tables import TABLES
+
+    data = tmp_path_factory.mktemp("examples")
+    for table in TABLES:
+        writer = PartWriter(data / "parquet", table)
+        writer.add(example_frame(table))
+        writer.close()
+    write_database(data / "imr.duckdb", data / "parquet")
+    return data
+
+
 @pytest.fixture
 def raw_dir(tmp_path) -> Path:
     """An empty RAW directory holding a copy of one good fixture letter."""

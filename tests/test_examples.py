@@ -3,16 +3,11 @@ from __future__ import annotations
 
 import re
 import runpy
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from pipeline.build import build
-from pipeline.dictionary import example_frame
-from pipeline.load import PartWriter, write_database
-from schemas.tables import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "examples" / "queries.sql"
@@ -32,35 +27,6 @@ def parse_queries(text: str) -> list[tuple[str, str, str]]:
 
 
 QUERY_LIST = parse_queries(QUERIES.read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def default_data(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("default")
-    shutil.copytree(ROOT / "data" / "raw", tmp / "raw")
-    build(tmp / "raw", tmp / "data", jobs=1)
-    return tmp / "data"
-
-
-@pytest.fixture(scope="module")
-def empty_data(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("empty")
-    (tmp / "raw").mkdir()
-    (tmp / "raw" / "empty.txt").write_bytes(b"")
-    build(tmp / "raw", tmp / "data", jobs=1)
-    return tmp / "data"
-
-
-@pytest.fixture(scope="module")
-def example_data(tmp_path_factory) -> Path:
-    """One example row per table (schemas/codes/examples.csv), so that joins and unnests return rows."""
-    data = tmp_path_factory.mktemp("examples")
-    for table in TABLES:
-        writer = PartWriter(data / "parquet", table)
-        writer.add(example_frame(table))
-        writer.close()
-    write_database(data / "imr.duckdb", data / "parquet")
-    return data
 
 
 def test_parser_reads_name_question_and_sql():

@@ -2,18 +2,13 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from plotly.offline import get_plotlyjs
 
-from pipeline.build import build
-from pipeline.dictionary import example_frame
-from pipeline.load import PartWriter, write_database
 from pipeline.report_html import SECTIONS, render_report, report
-from schemas.tables import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTION_IDS = [s.id for s in SECTIONS]
@@ -23,37 +18,6 @@ REMOTE_SCRIPT = re.compile(r"""<script\b[^>]*\bsrc\s*=\s*["']?\s*(https?:)?//"""
 def sections(page: str) -> dict[str, str]:
     """{section id: its HTML} of a rendered report."""
     return dict(re.findall(r'<section><h2 id="([\w-]+)">(.*?)</section>', page, flags=re.S))
-
-
-@pytest.fixture(scope="module")
-def default_data(tmp_path_factory) -> Path:
-    """The dataset built from a copy of the project's data/raw."""
-    tmp = tmp_path_factory.mktemp("default")
-    shutil.copytree(ROOT / "data" / "raw", tmp / "raw")
-    build(tmp / "raw", tmp / "data", jobs=1)
-    return tmp / "data"
-
-
-@pytest.fixture(scope="module")
-def empty_data(tmp_path_factory) -> Path:
-    """A dataset whose only input is an empty file: no letters, one reject."""
-    tmp = tmp_path_factory.mktemp("empty")
-    (tmp / "raw").mkdir()
-    (tmp / "raw" / "empty.txt").write_bytes(b"")
-    build(tmp / "raw", tmp / "data", jobs=1)
-    return tmp / "data"
-
-
-@pytest.fixture(scope="module")
-def example_data(tmp_path_factory) -> Path:
-    """A dataset of one example row per table (schemas/codes/examples.csv): dates, pages, MME all present."""
-    data = tmp_path_factory.mktemp("examples")
-    for table in TABLES:
-        writer = PartWriter(data / "parquet", table)
-        writer.add(example_frame(table))
-        writer.close()
-    write_database(data / "imr.duckdb", data / "parquet")
-    return data
 
 
 @pytest.fixture(scope="module")
