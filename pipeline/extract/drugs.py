@@ -252,8 +252,12 @@ def _days(text: str) -> int | None:
 def count(text: str, is_drug: bool) -> int | None:
     """Units or visits requested: '#90', 'QTY: 60', '30 tablets of', 'Twelve sessions',
     '2-3 times a week for 6 weeks' → 18, '1 knee scooter' → 1; rentals and supplies → None."""
-    if m := rx.QUANTITY.search(text):
-        return int(m["hash"] or m["qty"] or m["times"])
+    found = list(rx.QUANTITY.finditer(text))
+    hashes = [m for m in found if m["hash"]]
+    if hashes:                       # the last '#': 'Tylenol #3 #60' → 60
+        return int(hashes[-1]["hash"])
+    if found:
+        return int(found[0]["qty"] or found[0]["times"])
     if m := rx.UNIT_COUNT.search(text):
         return int(m["n"])
     if rx.NOT_A_COUNT.search(text):

@@ -17,6 +17,10 @@ from pipeline.extract import regexes as rx
 from schemas.codes import read_rows
 
 MAX_PAGE_RANGE = 400
+AND_LIST = re.compile(r",\s+and\s+", re.I)            # 'A, B, and C'
+ODG_CANONICAL = "Official Disability Guidelines (ODG)"
+# The long title some letters use: 'Official Disability Guidelines (ODG) Treatment in Workers' Compensation'
+ODG_SUBTITLE = re.compile(r"^(?:,\s*)?Treatment\s+in\s+Workers'?\s*Comp(?:ensation)?\b\s*(?:\(\w+\))?[,:]?\s*", re.I)
 OTHER_GUIDELINES = re.compile(r"\s+and\s+Other\s+Medical\s+Treatment\s+Guidelines?(?:\s+or\s+Medical\s+Evidence)?\s*:?\s*", re.I)
 # Non-MTUS citations that name no publication but an ODG chapter: 'Low Back (Hyperstimulation analgesia)'
 ODG_CHAPTER_START = re.compile(
@@ -104,14 +108,15 @@ def _top_level_split(text: str, seps: str, maxsplit: int = -1) -> list[str]:
 
 
 def chapter_topic(text: str) -> tuple[str, ...]:
-    """ODG/ACOEM 'Chapter, Topic' → (chapter, topic): split once at a top-level ',' or '/', else at a
-    trailing '(topic)' that is not a chapter qualifier like '(Acute & Chronic)'."""
+    """ODG/ACOEM 'Chapter, Topic[, Topic]' → (chapter, topics...): the chapter ends at the first
+    top-level ',' or '/', else at a trailing '(topic)' that is not a chapter qualifier like
+    '(Acute & Chronic)'; topics split like MTUS sections ('A, and B' → A, B)."""
     text = fold(text).strip(" .;,")
     if not text:
         return ()
     parts = _top_level_split(text, ",/", maxsplit=1)
     if len(parts) == 2 and parts[0] and parts[1]:
-        return tuple(parts)
+        return (parts[0], *split_sections(AND_LIST.sub(", ", parts[1])))
     if text.endswith(")"):
         depth = 0
         for k in range(len(text) - 1, -1, -1):
@@ -159,13 +164,15 @@ def _non_mtus_group(text: str) -> list[Citation]:
     out: list[Citation] = []
     rest, pages = _pages_and_rest(text)
     if m := rx.ODG_DOCUMENT.match(rest):
-        out.append(Citation("ODG", fold(m["document"]), chapter_topic(rest[m.end():]), pages, fold(text)))
+        topic = ODG_SUBTITLE.sub("", rest[m.end():])
+        out.append(Citation("ODG", ODG_CANONICAL, chapter_topic(topic), pages, fold(text)))
     elif m := rx.ACOEM_DOCUMENT.match(rest):
         out.append(Citation("ACOEM", fold(m["document"]), chapter_topic(rest[m.end():]), pages, fold(text)))
     elif rx.ODG_MARK.search(rest) or ODG_CHAPTER_START.match(rest):
         out.append(Citation("ODG", None, chapter_topic(rest), pages, fold(text)))
-    else:
-        out.append(Citation("other", fold(rest) or None, (), pages, fold(text)))
+    else:   # another publication: 'Milliman Care Guidelines 20th Edition, Assistant Surgeon'
+        document, *topics = _top_level_split(fold(rest), ",", maxsplit=1)
+        out.append(Citation("other", document or None, split_sections(topics[0]) if topics else (), pages, fold(text)))
     if len(parts) == 2 and parts[1].strip(" ."):
         other = fold(parts[1]).strip(" .")
         out.append(Citation("other", other, (), (), other))

@@ -47,7 +47,8 @@ def quantities(heading: str, is_drug: bool) -> tuple[int | None, int | None]:
     if original and remaining:
         return drugs.count(remaining["remaining"], is_drug), drugs.count(original["original"], is_drug)
     if original:   # 'leaving the original request IMR eligible': the original request is under review
-        return drugs.count(original["original"], is_drug), None
+        n = drugs.count(original["original"], is_drug)
+        return n, n
     return drugs.count(heading, is_drug), None
 
 

@@ -71,7 +71,7 @@ STATE_SEPARATOR = re.compile(r"\s*(?:[,;]|\band\b)\s*", I)         # 'California
 # ---------------------------------------------------------------- case summary
 # 'is a 48 year old male', 'The 66 year old male injured worker', 'a 39-year-old female'
 AGE_SEX = re.compile(
-    r"\b(?P<age>\d{1,3})[\s-]*(?:year|yr)s?[\s-]*old\b[\s,]*(?:(?P<sex>male|female|man|woman|gentleman|lady)\b)?", I)
+    r"\b(?P<age>\d{1,3})[\s-]*(?:(?:year|yr)s?[\s-]*old\b|y/o\b|y\.o\.|yo\b)[\s,]*(?:(?P<sex>male|female|man|woman|gentleman|lady)\b)?", I)
 SEX_WORD = re.compile(r"\b(?P<sex>male|female|man|woman|gentleman|lady)\b", I)
 PRONOUN = re.compile(r"\b(?P<pronoun>he|him|his|she|her|hers)\b", I)      # 'She reported ...' when no sex word
 # 'sustained an industrial injury on 10-13-16', 'with a date of injury of 3/14/2011',
@@ -184,9 +184,9 @@ DAYS_SUPPLY = re.compile(r"\b(?P<days>\d{1,3})[\s-]*days?(?:'s)?\s+supply\b|\b(?
 NUMBER_WORD = (r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
                r"fifteen|sixteen|eighteen|twenty|twenty-four|thirty|single)")
 VISIT_NOUN = r"(?:sessions?|visits?|treatments?|appointments?)"
-# 'Twelve sessions', '12-18 sessions', '(24 sessions)', 'for eight sessions', 'Six physical therapy visits'
+# 'Twelve sessions', 'Twelve (12) sessions', '12-18 sessions', '(24 sessions)', 'for eight sessions', 'Six physical therapy visits'
 WRITTEN_TOTAL = re.compile(
-    rf"""\b(?P<n>{NUMBER_WORD})(?:\s*(?:-|to)\s*(?P<top>{NUMBER_WORD}))?\s+(?:[a-z/()-]+\s+){{0,3}}?{VISIT_NOUN}\b""",
+    rf"""\b(?P<n>{NUMBER_WORD})(?:\s*\(\d{{1,3}}\))?(?:\s*(?:-|to)\s*(?P<top>{NUMBER_WORD}))?\s+(?:[a-z/()-]+\s+){{0,3}}?{VISIT_NOUN}\b""",
     I | X)
 # 'three times a week for two weeks', '2-3 times a week for 6 weeks', '2x4', '1 times 8', 'times 12'
 FREQUENCY_DURATION = re.compile(
