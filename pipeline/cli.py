@@ -46,16 +46,21 @@ def build(raw: Path, data: Path, jobs: int | None, max_bytes: int | None, engine
     print_summary(summary)
 
 
-@main.command()
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def ingest(path: Path) -> None:
-    """Print the normalised text of one letter file (what the extractors see)."""
+def _read_one(path: Path):
+    """The RawLetter of one file, or a one-line error naming the reject reason."""
     from pipeline.ingest import Reject, read_letter
 
     got = read_letter(path.absolute(), path.absolute().parent)
     if isinstance(got, Reject):
         raise click.ClickException(f"{got.reason}: {got.detail}")
-    click.echo(got.text, nl=False)
+    return got
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def ingest(path: Path) -> None:
+    """Print the normalised text of one letter file (what the extractors see)."""
+    click.echo(_read_one(path).text, nl=False)
 
 
 @main.command()
@@ -65,13 +70,9 @@ def extract(path: Path) -> None:
     import dataclasses
 
     from pipeline.extract.letter import ExtractError, extract_letter
-    from pipeline.ingest import Reject, read_letter
 
-    got = read_letter(path.absolute(), path.absolute().parent)
-    if isinstance(got, Reject):
-        raise click.ClickException(f"{got.reason}: {got.detail}")
     try:
-        fields = extract_letter(got.text)
+        fields = extract_letter(_read_one(path).text)
     except ExtractError as exc:
         raise click.ClickException(f"{exc.reason}: {exc}") from None
     click.echo(json.dumps(dataclasses.asdict(fields), indent=1, default=str))
