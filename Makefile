@@ -38,5 +38,8 @@ report: $(STAMP)
 explore: $(STAMP)
 	IMR_DATA=$(DATA) $(BIN)/python examples/explore.py
 
+bench: $(STAMP)
+	$(BIN)/python -m bench.bench $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) $(DATA)/parquet $(DATA)/builds $(DATA)/imr.duckdb

@@ -14,7 +14,8 @@ from pipeline.extract.regexes import PAGE_FURNITURE
 
 _ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\t]")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
-                         "\u2014": "-", "\u2022": "-", "\uf0b7": "-", "\ufffd": " "})
+                         "\u2014": "-", "\u2022": "-", "\uf0b7": "-", "\ufffd": " ",
+                         "\ufffe": "-"})   # pdfium's mark for a hyphen at a line end: 'anti\ufffeinflammatories'
 
 
 def decode(data: bytes) -> str:

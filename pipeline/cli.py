@@ -125,8 +125,9 @@ def sql(data: Path, sql: str | None) -> None:
 def _register() -> None:
     from pipeline.dictionary import dictionary
     from pipeline.report_html import report
+    from pipeline.synth import synth
 
-    for command in (dictionary, report):
+    for command in (dictionary, report, synth):
         main.add_command(command)
 
 

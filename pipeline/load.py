@@ -17,10 +17,10 @@ COMPRESSION = "zstd"
 class PartWriter:
     """Buffers one table's rows and writes deterministic part files: <table>/[decision_year=Y/]part-NNNNN.parquet."""
 
-    def __init__(self, base: Path, table: str, flush_rows: int = 200_000):
+    def __init__(self, base: Path, table: str, flush_bytes: int = 64 * 1024 * 1024):
         self.dir = base / table
         self.table = table
-        self.flush_rows = flush_rows
+        self.flush_bytes = flush_bytes      # memory held per table before a part file is written
         self.frames: list[pl.DataFrame] = []
         self.buffered = 0
         self.part = 0
@@ -29,8 +29,8 @@ class PartWriter:
     def add(self, df: pl.DataFrame) -> None:
         if df.height:
             self.frames.append(df)
-            self.buffered += df.height
-            if self.buffered >= self.flush_rows:
+            self.buffered += df.estimated_size()
+            if self.buffered >= self.flush_bytes:
                 self.flush()
 
     def flush(self) -> None:

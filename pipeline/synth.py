@@ -435,7 +435,7 @@ TOPICALS = (
     Topical("Flector 1.3% patch", "Flector", "diclofenac", (1.3,), "%", (30, 60), "topical_analgesic"),
     Topical("Pennsaid 2% solution 112gm", "Pennsaid", "diclofenac", (2,), "%", (), "topical_analgesic"),
     Topical("Capsaicin 0.075% cream 60gm", "Capsaicin", "capsaicin", (0.075,), "%", (), "topical_analgesic"),
-    Topical("Terocin patch", "Terocin", "methyl salicylate/capsaicin/menthol/lidocaine", None, None, (10, 20, 30), "topical_analgesic"),
+    Topical("Terocin patch", "Terocin", "lidocaine/menthol", None, None, (10, 20, 30), "topical_analgesic"),   # the lotion has 4
     Topical("Terocin lotion 120ml", "Terocin", "methyl salicylate/capsaicin/menthol/lidocaine", None, None, (), "topical_analgesic"),
     Topical("Lidopro 4%-27.5%-0.0325% 121gm", "Lidopro", "capsaicin/lidocaine/menthol/methyl salicylate",
             (4, 27.5, 0.0325), "%", (1,), "topical_analgesic"),

@@ -80,6 +80,12 @@ def mme_factors() -> dict[str, tuple[float, str]]:
 
 
 @cache
+def _first_tokens() -> frozenset[str]:
+    """Words that begin some lexicon name: only n-grams starting with one are looked up."""
+    return frozenset(k.split(" ", 1)[0] for k in lexicon())
+
+
+@cache
 def _fuzzy_names() -> list[str]:
     return [k for k in lexicon() if " " not in k and len(k) >= FUZZY_MIN_LENGTH]
 
@@ -103,10 +109,14 @@ class _Match:
 def _matches(text: str) -> list[_Match]:
     """Non-overlapping lexicon matches, longest first at each position, left to right."""
     lex = lexicon()
+    starts = _first_tokens()
     tokens = list(TOKEN.finditer(text.lower()))
     out: list[_Match] = []
     i = 0
     while i < len(tokens):
+        if tokens[i].group(0) not in starts:
+            i += 1
+            continue
         for n in range(min(MAX_NGRAM, len(tokens) - i), 0, -1):
             key = " ".join(t.group(0) for t in tokens[i:i + n])
             entry = lex.get(key)
@@ -174,9 +184,11 @@ def parse_strength(text: str, compound: bool = False) -> Strength | None:
     figure ('Flurbiprofen 20%/Lidocaine 5% cream 180gm' → (20, 5) %); a percent followed by a
     mg figure gives the mg figure ('3% 300mg/g'); 'Percocet 5/325' → mg."""
     found = [m for m in rx.STRENGTH.finditer(text) if _unit(m["unit"]) not in CONTAINER_UNITS]
-    if not found:
+    if not found:   # a bare ratio right after the name, not a date: 'Percocet 5/325', '50/325/40'
         m = rx.BARE_RATIO.search(text)
-        return Strength(_values(m["values"]), "mg") if m else None
+        if m is None or rx.DATE.fullmatch(m["values"]) or not re.fullmatch(r"[\sA-Za-z,-]*", text[:m.start()]):
+            return None
+        return Strength(_values(m["values"]), "mg")
     first = found[0]
     unit = _unit(first["unit"])
     if compound:
@@ -278,7 +290,7 @@ def count(text: str, is_drug: bool) -> int | None:
 
 def refills(text: str) -> int | None:
     """'with 3 refills' → 3, 'x2 refills' → 2, 'Two refills of X' → 2; None when not stated."""
-    m = rx.REFILLS.search(text)
+    m = rx.REFILLS.search(text) if "efill" in text else None
     if m is None:
         return None
     return number(m["n"] or m["n2"] or m["n3"] or m["n4"])

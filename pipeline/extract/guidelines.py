@@ -59,6 +59,17 @@ def expand_pages(text: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(pages))
 
 
+def _known_title_prefix(text: str) -> int:
+    """Length of the longest comma-containing title (guideline_sections.csv) that text starts with,
+    followed by the end, a space or a comma ('Forearm, Wrist, and Hand Complaints Chapter'); 0 when none."""
+    low = text.lower()
+    best = 0
+    for title in comma_titles():
+        if low.startswith(title) and (len(low) == len(title) or low[len(title)] in " ,") and len(title) > best:
+            best = len(title)
+    return best
+
+
 def split_sections(text: str) -> tuple[str, ...]:
     """'Muscle relaxants (for pain), Cyclobenzaprine (Flexeril)' → two sections.
 
@@ -70,13 +81,13 @@ def split_sections(text: str) -> tuple[str, ...]:
     if not text:
         return ()
     pieces = [p for p in _top_level_split(text, ",") if p]
-    titles = comma_titles()
     out: list[str] = []
     i = 0
     while i < len(pieces):
         for j in range(len(pieces), i + 1, -1):
             joined = ", ".join(pieces[i:j])
-            if joined.lower() in titles:
+            if _known_title_prefix(joined) == len(joined) or (
+                    (n := _known_title_prefix(joined)) and n > len(", ".join(pieces[i:j - 1]))):
                 out.append(joined)
                 i = j
                 break
@@ -114,6 +125,8 @@ def chapter_topic(text: str) -> tuple[str, ...]:
     text = fold(text).strip(" .;,")
     if not text:
         return ()
+    if _known_title_prefix(text):          # 'Forearm, Wrist, & Hand, Splints'
+        return split_sections(AND_LIST.sub(", ", text))
     parts = _top_level_split(text, ",/", maxsplit=1)
     if len(parts) == 2 and parts[0] and parts[1]:
         return (parts[0], *split_sections(AND_LIST.sub(", ", parts[1])))

@@ -84,7 +84,9 @@ INJURY_DATE = re.compile(
 # 'MRI of the right shoulder without contrast: Upheld', 'Xanax 0.5 mg #90:  Upheld', a lone 'Overturned'
 OUTCOME_LINE = re.compile(r"(?:^|:)[ \t]*(?P<outcome>Upheld|Overturned)\.?[ \t]*$", M)
 OUTCOME_ONLY = re.compile(r"^\s*(?:Upheld|Overturned)\.?\s*$")
-SENTENCE_END = re.compile(r"[.:!?]\s*$")
+# A line that ends a paragraph: a sentence end, or the line introducing the decisions. A line ending
+# in ':' otherwise does not ('... gel 240gm #1 DOS:' wrapped before its date).
+SENTENCE_END = re.compile(r"[.!?]\s*$|set\s+forth\s+below:\s*$", I)
 # The sentences of a partial authorization heading, which may end a line with a period:
 # 'Norco 10/325mg #60 was the original request. Norco 10/325mg #25 was authorized by the Claims
 #  Administrator. The remaining IMR eligible portion of the original request, Norco 10/325mg #35 is'
@@ -153,7 +155,7 @@ STRENGTH = re.compile(
     r"""(?<![\w.#])(?P<values>\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?|%?\s*-\s*\d+(?:\.\d+)?(?=\s*%))*)\s*
         (?P<unit>mcg\s*/\s*h(?:r|our)?|mg\s*/\s*(?:ml|g|hr|patch|tab)|mcg|mg|%|grams?|gm|g|ml|units?|iu)
         (?![a-z])""", I | X)                                           # '10/325mg', '25mcg/hr', '5%', '0.5 mg'
-BARE_RATIO = re.compile(r"(?<![\w.#/])(?P<values>\d+(?:\.\d+)?\s*/\s*\d+(?:\.\d+)?)(?![\w/%.])")   # 'Percocet 5/325'
+BARE_RATIO = re.compile(r"(?<![\w.#/])(?P<values>\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)+)(?![\w/%.])")   # 'Percocet 5/325', '50/325/40'
 QUANTITY = re.compile(
     r"""(?:\#\s*(?P<hash>\d{1,5})\b                                    # '#90'
         |\b(?:qty|quantity)\s*[:.]?\s*(?:\#\s*)?(?P<qty>\d{1,5})\b     # 'QTY: 60'

@@ -1,0 +1,1 @@
+"""Benchmarks of the pipeline on synthetic corpora (not part of the installed package)."""
