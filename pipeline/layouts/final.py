@@ -96,14 +96,14 @@ def _heading(lines: list[str], end: int, floor: int) -> tuple[int, str]:
 
 def _labelled(lines: list[str]) -> dict[str, str]:
     """{'claims' | 'reviewer' | 'rationale': text} of one decision's body."""
-    body = "\n".join(lines)
-    marks = list(rx.BLOCK_LABEL.finditer(body))
+    marks = [(i, m) for i, line in enumerate(lines)
+             if ("guideline" in line or "rationale" in line) and (m := rx.BLOCK_LABEL.match(line))]
     out: dict[str, str] = {}
-    for k, m in enumerate(marks):
-        end = marks[k + 1].start() if k + 1 < len(marks) else len(body)
+    for k, (i, m) in enumerate(marks):
+        end = marks[k + 1][0] if k + 1 < len(marks) else len(lines)
         label = m["label"].lower()
         key = "claims" if label.startswith("claims") else "reviewer" if label.startswith("maximus") else "rationale"
-        out.setdefault(key, fold(body[m.end():end]))
+        out.setdefault(key, fold(" ".join([lines[i][m.end():], *lines[i + 1:end]])))
     return out
 
 
@@ -137,28 +137,23 @@ def decision_blocks(decisions: str) -> tuple[ItemBlock, ...]:
     return tuple(blocks)
 
 
-def _between(text: str, start, end) -> str:
-    """Text after the first match of `start` up to the first match of `end` after it ('' when absent)."""
-    m = start.search(text)
-    if m is None:
-        return ""
-    e = end.search(text, m.end())
-    return text[m.end():e.start() if e else len(text)]
-
-
 def parse(text: str) -> LetterParts:
-    title = rx.FINAL_TITLE.search(text) or rx.DECISIONS_TITLE.search(text)
-    header = header_fields(text[:title.start()])
-    credentials = _between(text, rx.CREDENTIALS_TITLE, rx.SUMMARY_TITLE) or _between(text, rx.FINAL_TITLE, rx.SUMMARY_TITLE)
+    final = rx.FINAL_TITLE.search(text)
+    decisions_title = rx.DECISIONS_TITLE.search(text, final.end() if final else 0)
+    start = final or decisions_title
+    end = decisions_title.start() if decisions_title else len(text)
+    header = header_fields(text[:start.start()])
+    credentials_title = rx.CREDENTIALS_TITLE.search(text, start.end(), end)
+    summary_title = rx.SUMMARY_TITLE.search(text, start.end(), end)
+    credentials = text[(credentials_title or start).end():summary_title.start() if summary_title else end]
+    summary = text[summary_title.end():end] if summary_title else ""
+    decisions = text[decisions_title.end():] if decisions_title else ""
     states: tuple[str, ...] = ()
     specialties: tuple[str, ...] = ()
     if m := rx.LICENSURE.search(credentials):
         states = tuple(s for s in rx.STATE_SEPARATOR.split(fold(m["states"])) if s)
     if m := rx.SPECIALTY.search(credentials):
         specialties = tuple(s for s in rx.LIST_SEPARATOR.split(fold(m["specialties"])) if s)
-    summary = _between(text, rx.SUMMARY_TITLE, rx.DECISIONS_TITLE)
-    d = rx.DECISIONS_TITLE.search(text)
-    decisions = text[d.end():] if d else ""
     name = NAME_WITH_HEADER if "case_number" in header or len(header) > 2 else NAME_WITHOUT_HEADER
     return LetterParts(layout=name, header=header, states=states, specialties=specialties,
                        summary=summary, blocks=decision_blocks(decisions))
