@@ -17,7 +17,7 @@ COMPRESSION = "zstd"
 class PartWriter:
     """Buffers one table's rows and writes deterministic part files: <table>/[decision_year=Y/]part-NNNNN.parquet."""
 
-    def __init__(self, base: Path, table: str, flush_bytes: int = 64 * 1024 * 1024):
+    def __init__(self, base: Path, table: str, flush_bytes: int = 16 * 1024 * 1024):
         self.dir = base / table
         self.table = table
         self.flush_bytes = flush_bytes      # memory held per table before a part file is written
