@@ -33,11 +33,11 @@ def undouble_newlines(text: str) -> str:
     lines = text.split("\n")
     if len(lines) < 8:
         return text
-    odd = lines[1::2]
-    empty = sum(1 for line in odd if line == "")
-    if empty < 0.9 * len(odd):
-        return text
-    return "\n".join(lines[0::2])
+    for offset in (1, 0):          # the blank lines may sit at odd or (after a leading newline) even positions
+        blanks = lines[offset::2]
+        if sum(1 for line in blanks if not line.strip()) >= 0.9 * len(blanks):
+            return "\n".join(lines[1 - offset::2])
+    return text
 
 
 def normalise(text: str) -> str:

@@ -86,3 +86,11 @@ def test_injury_date_from_the_summary(summary, date):
     from pipeline.extract import regexes as rx
 
     assert parse_date(rx.INJURY_DATE.search(summary)["date"]) == date
+
+
+@pytest.mark.parametrize("doubled", [
+    "".join(f"line {i} \n \n" for i in range(10)),          # blank lines holding a space
+    "\n" + "".join(f"line {i}\n\n" for i in range(10)),     # a leading newline shifts the pairs
+])
+def test_undouble_newlines_variants(doubled):
+    assert undouble_newlines(doubled).split() == " ".join(f"line {i}" for i in range(10)).split()
