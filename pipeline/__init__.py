@@ -2,4 +2,4 @@
 
 __version__ = "0.1.0"
 # Bump when extraction output can change: the extract cache is keyed by it.
-EXTRACTOR_VERSION = "2026.11.25-1"
+EXTRACTOR_VERSION = "2026.11.25-2"

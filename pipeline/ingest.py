@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pypdfium2 as pdfium
 from pipeline.clean import decode, normalise
 
 SUFFIXES = {".pdf", ".txt"}
+NON_WORD = re.compile(r"\W+")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 BINARY_SNIFF = 4096
 
@@ -23,8 +25,10 @@ class RawLetter:
 
     @property
     def letter_id(self) -> str:
-        """Content-derived id: the same letter text gives the same id on every machine."""
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+        """Content-derived id, stable across rebuilds and machines: a hash of the letter's word
+        characters only (lowercase, no spaces or punctuation), so the PDF of a letter and the text
+        pypdf extracted from it, which differ in spacing and line breaks, get the same id."""
+        return hashlib.sha256(NON_WORD.sub("", self.text.lower()).encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)

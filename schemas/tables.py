@@ -20,7 +20,7 @@ class Letters(pa.DataFrameModel):
     """One row per IMR determination letter."""
 
     letter_id: str = pa.Field(unique=True, str_matches=r"^[0-9a-f]{16}$",
-                              description="Stable id: the first 16 hex digits of the SHA-256 of the letter's normalised text.")
+                              description="Stable id: 16 hex digits of the SHA-256 of the letter's word characters (the PDF and the text of one letter share it).")
     source_path: str = pa.Field(description="Path of the input file, relative to the RAW directory.")
     sha256: str = pa.Field(str_length=64, description="SHA-256 of the input file's bytes.")
     layout: str = pa.Field(isin=vocabulary("layout"), description="Which letter layout the text was parsed as.")

@@ -161,3 +161,15 @@ def test_rebuild_extracts_only_new_letters_until_the_version_changes(tmp_path, m
     build(raw, tmp_path / "data", jobs=1)
     assert len(calls) == 4
     assert {p.name for p in (tmp_path / "data" / "cache").iterdir()} <= {"next.sqlite", "next.sqlite-wal", "next.sqlite-shm"}
+
+
+def test_the_pdf_and_the_text_of_one_letter_are_one_letter(tmp_path):
+    from tests.pdfs import text_to_pdf
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    text = (LETTERS / "y2015_seedlike.txt").read_text()     # no case number to match on
+    (raw / "seed.txt").write_text(text)
+    text_to_pdf(text, raw / "seed.pdf")
+    summary = build(raw, tmp_path / "data", jobs=1)
+    assert (summary.letters, summary.reject_reasons["duplicate"]) == (1, 1)
