@@ -13,6 +13,7 @@ import unicodedata
 from pipeline.extract.regexes import PAGE_FURNITURE
 
 _ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\t]")
+_TRAILING_SPACES = re.compile(r" +\n")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
                          "\u2014": "-", "\u2022": "-", "\uf0b7": "-", "\ufffd": " ",
                          "\ufffe": "-"})   # pdfium's mark for a hyphen at a line end: 'anti\ufffeinflammatories'
@@ -30,6 +31,8 @@ def decode(data: bytes) -> str:
 
 def undouble_newlines(text: str) -> str:
     """'a \\n\\nb \\n\\n' → 'a\\nb\\n' when (nearly) every line is followed by an empty one."""
+    if text.count("\n\n") < 0.3 * text.count("\n"):      # cheap test first: most letters are single-spaced
+        return text
     lines = text.split("\n")
     if len(lines) < 8:
         return text
@@ -45,7 +48,7 @@ def normalise(text: str) -> str:
     if not text.isascii():
         text = _ODD_SPACES.sub(" ", unicodedata.normalize("NFKC", text).translate(_QUOTES))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\t", " ")
-    text = "\n".join(line.rstrip(" ") for line in undouble_newlines(text).split("\n"))
+    text = _TRAILING_SPACES.sub("\n", undouble_newlines(text) + "\n")
     if "Page" in text:
         text = PAGE_FURNITURE.sub("", text)
     return text.strip("\n") + "\n"
