@@ -21,8 +21,8 @@ from pathlib import Path
 import polars as pl
 
 from pipeline import EXTRACTOR_VERSION
-from pipeline.extract.letter import ExtractError, extract_letter
 from pipeline.cache import ExtractCache
+from pipeline.extract.letter import ExtractError, extract_letter
 from pipeline.ingest import DEFAULT_MAX_BYTES, Reject, discover, letter_from_bytes, read_bytes
 from pipeline.load import PartWriter, write_database
 from pipeline.paths import DataPaths
@@ -126,34 +126,33 @@ def process_batch(paths: list[str], raw: str, max_bytes: int = DEFAULT_MAX_BYTES
     return BatchResult(frames, kept, hashes, len(paths), new_entries)
 
 
+def _schema_rejects(bad: pl.DataFrame, source: dict[str, str], item_number: pl.Expr, what: str = "") -> pl.DataFrame:
+    """Rows that failed a schema check, as rejects rows naming the failed checks."""
+    return bad.select(
+        pl.col("letter_id").replace_strict(source, default="", return_dtype=pl.String).alias("source_path"),
+        pl.col("letter_id"), item_number.cast(pl.Int64).alias("item_number"),
+        pl.lit("validate").alias("stage"), pl.lit("schema_check").alias("reason"),
+        (pl.lit(what) + pl.col("detail")).alias("detail"))
+
+
 def _validated(rows: dict[str, list[dict]]) -> dict[str, pl.DataFrame]:
-    """Validate letters, items, citations; failures (and what hangs on them) become rejects."""
-    rejects = frame("rejects", rows["rejects"])
-    out: dict[str, pl.DataFrame] = {}
-    letters, bad = validate("letters", frame("letters", rows["letters"]))
-    extra = [bad.select(pl.col("source_path"), pl.col("letter_id"), pl.lit(None, pl.Int64).alias("item_number"),
-                        pl.lit("validate").alias("stage"), pl.lit("schema_check").alias("reason"), pl.col("detail"))]
-    out["letters"] = letters
-    source = dict(zip(rows_col(rows["letters"], "letter_id"), rows_col(rows["letters"], "source_path")))
-    ok_ids = letters["letter_id"]
-    items, bad_items = validate("items", frame("items", rows["items"]).filter(pl.col("letter_id").is_in(ok_ids.implode())))
-    extra.append(bad_items.select(
-        pl.col("letter_id").replace_strict(source, default="").alias("source_path"), pl.col("letter_id"),
-        pl.col("item_number"), pl.lit("validate").alias("stage"), pl.lit("schema_check").alias("reason"), pl.col("detail")))
-    out["items"] = items
-    keys = items.select("letter_id", "item_number")
-    citations, bad_cit = validate("citations", frame("citations", rows["citations"]).join(keys, on=["letter_id", "item_number"], how="semi"))
-    extra.append(bad_cit.select(
-        pl.col("letter_id").replace_strict(source, default="").alias("source_path"), pl.col("letter_id"),
-        pl.col("item_number"), pl.lit("validate").alias("stage"), pl.lit("schema_check").alias("reason"),
-        pl.format("citation: {}", pl.col("detail")).alias("detail")))
-    out["citations"] = citations
-    out["rejects"], _ = validate("rejects", pl.concat([rejects, *[e.cast(rejects.schema) for e in extra]]))
-    return out
-
-
-def rows_col(rows: list[dict], key: str) -> list:
-    return [r[key] for r in rows]
+    """Validate letters, items, citations; failing rows become rejects, and so do the rows that hang on them
+    (a failed letter takes its items and citations along, a failed item its citations)."""
+    source = {r["letter_id"]: r["source_path"] for r in rows["letters"]}
+    letters, bad_letters = validate("letters", frame("letters", rows["letters"]))
+    items, bad_items = validate("items", frame("items", rows["items"]).join(
+        letters.select("letter_id"), on="letter_id", how="semi"))
+    citations, bad_citations = validate("citations", frame("citations", rows["citations"]).join(
+        items.select("letter_id", "item_number"), on=["letter_id", "item_number"], how="semi"))
+    rejects = pl.concat([
+        frame("rejects", rows["rejects"]),
+        _schema_rejects(bad_letters, source, pl.lit(None)),
+        _schema_rejects(bad_items, source, pl.col("item_number")),
+        _schema_rejects(bad_citations, source, pl.col("item_number"), "citation: "),
+    ])
+    # a reject that fails its own schema is a bug in this code: fail loudly rather than drop it
+    return {"letters": letters, "items": items, "citations": citations,
+            "rejects": TABLES["rejects"].validate(rejects)}
 
 
 # ---------------------------------------------------------------- the whole build
