@@ -14,6 +14,7 @@ from pipeline.extract.regexes import PAGE_FURNITURE
 
 _ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\t]")
 _TRAILING_SPACES = re.compile(r" +\n")
+_LINE_END_HYPHEN = re.compile(r"(?<=[A-Za-z])-[ \t]*\n[ \t]*(?=[a-z])")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
                          "\u2014": "-", "\u2022": "-", "\uf0b7": "-", "\ufffd": " ",
                          "\ufffe": "-"})   # pdfium's mark for a hyphen at a line end: 'anti\ufffeinflammatories'
@@ -55,5 +56,8 @@ def normalise(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Whitespace folded to single spaces, stripped."""
+    """Whitespace folded to single spaces, stripped; a word hyphenated across a line end is joined
+    ('anti-\ninflammatory' → 'anti-inflammatory')."""
+    if "-\n" in text or "- \n" in text:
+        text = _LINE_END_HYPHEN.sub("-", text)
     return " ".join(text.split())

@@ -8,10 +8,9 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
+from pipeline.extract import regexes as rx
 from schemas.codes import read_rows, vocabulary
 
-# Drug requests the rules table decides: 'Associated surgical service: EKG', 'Botox injections'
-NOT_PHARMACEUTICAL = re.compile(r"^\s*Associated\s+surgical\s+service|\b(?:injections?|infusions?|blocks?)\b", re.I)
 
 
 @cache
@@ -28,7 +27,7 @@ def rules() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 @lru_cache(maxsize=1 << 16)
 def categorise(heading: str, is_drug: bool) -> str:
-    if is_drug and not NOT_PHARMACEUTICAL.search(heading):
+    if is_drug and not rx.NOT_PHARMACEUTICAL.search(heading):
         return "pharmaceutical"
     for pattern, category in rules():
         if pattern.search(heading):

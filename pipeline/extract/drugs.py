@@ -27,16 +27,8 @@ SALT_RELEASE = frozenset(
     "er xr cr sr la dr ir xl ds odt cd hcl hbr sodium potassium citrate hydrochloride bitartrate tartrate "
     "maleate succinate besylate mesylate phosphate sulfate acetate calcium magnesium extended release "
     "immediate delayed controlled sustained".split())
-# Dosage forms: not part of the drug name ('Voltaren gel 1%' → 'Voltaren'); mark a topical.
-TOPICAL_FORMS = re.compile(r"\b(?:gel|cream|ointment|lotion|patch(?:es)?|topical|transdermal|spray|roll-?on|compound(?:ed)?|liniment|balm)\b", re.I)
 FORM_WORDS = frozenset("gel cream ointment lotion patch patches topical transdermal spray tablet tablets tab tabs "
                        "capsule capsules cap caps oral solution suspension liquid injection film lozenge".split())
-# Words before the drug that say how much of it: 'One container of', '30 tablets of', 'One month supply of'
-LEAD_IN = re.compile(
-    r"^(?:(?:a|one|two|three|\d{1,4})\s+)?(?:(?:month(?:'s)?|day|week)\s+supply|containers?|tubes?|bottles?|boxes|tablets?|"
-    r"capsules?|patch(?:es)?|refills?|prescriptions?)\s+of\s+(?:the\s+)?", re.I)
-TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-HASH_COUNT = re.compile(r"\#\s*\d")
 CONTAINER_UNITS = {"g", "ml"}     # '180gm', '120ml': the size of the tube or bottle, not a strength
 UNIT_NAMES = {"mcg/h": "mcg/hr", "mcg/hour": "mcg/hr", "gm": "g", "gram": "g", "grams": "g", "unit": "units", "iu": "units"}
 
@@ -64,7 +56,7 @@ class Drug:
 
 
 def _key(name: str) -> str:
-    return " ".join(TOKEN.findall(name.lower()))
+    return " ".join(rx.TOKEN.findall(name.lower()))
 
 
 @cache
@@ -110,7 +102,7 @@ def _matches(text: str) -> list[_Match]:
     """Non-overlapping lexicon matches, longest first at each position, left to right."""
     lex = lexicon()
     starts = _first_tokens()
-    tokens = list(TOKEN.finditer(text.lower()))
+    tokens = list(rx.TOKEN.finditer(text.lower()))
     out: list[_Match] = []
     i = 0
     while i < len(tokens):
@@ -131,7 +123,7 @@ def _matches(text: str) -> list[_Match]:
 
 def _strength_follows(subject: str, end: int) -> bool:
     """A strength ('10mg', '5/325', '#60') within three words after a name: 'Lidocaine ointment 5%'."""
-    found = [m.start() for p in (rx.STRENGTH, rx.BARE_RATIO, HASH_COUNT) if (m := p.search(subject, end))]
+    found = [m.start() for p in (rx.STRENGTH, rx.BARE_RATIO, rx.HASH_COUNT) if (m := p.search(subject, end))]
     if not found:
         return False
     gap = subject[end:min(found)]
@@ -141,7 +133,7 @@ def _strength_follows(subject: str, end: int) -> bool:
 def _fuzzy_match(subject: str) -> list[_Match]:
     """A near miss of a lexicon name, tried only on the heading's first word and the word before
     the strength ('Cyclobenzapine 7.5mg' → cyclobenzaprine)."""
-    tokens = list(TOKEN.finditer(subject.lower()))
+    tokens = list(rx.TOKEN.finditer(subject.lower()))
     s = rx.STRENGTH.search(subject)
     candidates = tokens[:1] + [t for t in tokens if s and t.end() <= s.start()][-1:]
     for t in candidates:
@@ -155,12 +147,16 @@ def _fuzzy_match(subject: str) -> list[_Match]:
 
 
 def _name_as_written(text: str, start: int, end: int) -> str:
-    """Extend a match over following salt/release words, drop dosage-form words."""
+    """Extend a match over following salt/release words ('Orphenadrine Citrate ER'), also when a
+    salt carries the rest of a combination ('Hydrocodone bitartrate/acetaminophen'); drop
+    dosage-form words."""
     words = text[start:end].split()
+    lex = lexicon()
     for m in re.finditer(r"\S+", text[end:]):
-        word = m.group(0).strip(",;:()").lower()
-        if word in SALT_RELEASE:
-            words.append(m.group(0).strip(",;:()"))
+        word = m.group(0).strip(",;:()")
+        first, *others = word.lower().split("/")
+        if first in SALT_RELEASE and all(p in SALT_RELEASE or _key(p) in lex for p in others):
+            words.append(word)
         else:
             break
     while len(words) > 1 and words[-1].lower() in FORM_WORDS:
@@ -205,7 +201,7 @@ def parse_strength(text: str, compound: bool = False) -> Strength | None:
 def _subject(heading: str) -> str:
     """The heading without request prefixes and lead-ins: 'Retrospective Cyclobenzaprine 5mg' → 'Cyclobenzaprine 5mg'."""
     text = rx.PREFIX.sub("", heading).strip(" :,-")
-    return LEAD_IN.sub("", text)
+    return rx.LEAD_IN.sub("", text)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -238,7 +234,7 @@ def find_drug(heading: str) -> Drug | None:
     compound = len({m.entry.generic for m in parts}) > 1
     classes = [m.entry.drug_class for m in parts]
     scope = subject[first.start:scope_end]
-    topical = bool(TOPICAL_FORMS.search(scope)) or "%" in scope
+    topical = bool(rx.TOPICAL_FORMS.search(scope)) or "%" in scope
     if "opioid" in classes:
         drug_class = "opioid"
     elif compound or (topical and classes[0] in {"nsaid", "muscle_relaxant", "anticonvulsant", "antidepressant"}):

@@ -17,15 +17,7 @@ from pipeline.extract import regexes as rx
 from schemas.codes import read_rows
 
 MAX_PAGE_RANGE = 400
-AND_LIST = re.compile(r",\s+and\s+", re.I)            # 'A, B, and C'
 ODG_CANONICAL = "Official Disability Guidelines (ODG)"
-# The long title some letters use: 'Official Disability Guidelines (ODG) Treatment in Workers' Compensation'
-ODG_SUBTITLE = re.compile(r"^(?:,\s*)?Treatment\s+in\s+Workers'?\s*Comp(?:ensation)?\b\s*(?:\(\w+\))?[,:]?\s*", re.I)
-OTHER_GUIDELINES = re.compile(r"\s+and\s+Other\s+Medical\s+Treatment\s+Guidelines?(?:\s+or\s+Medical\s+Evidence)?\s*:?\s*", re.I)
-# Non-MTUS citations that name no publication but an ODG chapter: 'Low Back (Hyperstimulation analgesia)'
-ODG_CHAPTER_START = re.compile(
-    r"^(?:Low\s+Back|Neck|Shoulder|Knee|Pain|Elbow|Hip|Ankle|Forearm|Head|Mental|Carpal|Fitness|Chronic\s+Pain|Burns|Eye|Pulmonary|Hernia)\b",
-    re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,11 +117,14 @@ def chapter_topic(text: str) -> tuple[str, ...]:
     text = fold(text).strip(" .;,")
     if not text:
         return ()
-    if _known_title_prefix(text):          # 'Forearm, Wrist, & Hand, Splints'
-        return split_sections(AND_LIST.sub(", ", text))
+    if n := _known_title_prefix(text):     # 'Forearm, Wrist, & Hand, Splints', '... (Acute & Chronic)/Splints'
+        head, rest = text[:n], text[n:]
+        if rest.startswith("/") or (rest.startswith(" (") and "/" in rest):
+            rest = rest.replace("/", ", ", 1)
+        return split_sections(rx.AND_LIST.sub(", ", head + rest))
     parts = _top_level_split(text, ",/", maxsplit=1)
     if len(parts) == 2 and parts[0] and parts[1]:
-        return (parts[0], *split_sections(AND_LIST.sub(", ", parts[1])))
+        return (parts[0], *split_sections(rx.AND_LIST.sub(", ", parts[1])))
     if text.endswith(")"):
         depth = 0
         for k in range(len(text) - 1, -1, -1):
@@ -172,17 +167,19 @@ def _mtus_group(text: str) -> list[Citation]:
 def _non_mtus_group(text: str) -> list[Citation]:
     """'Official Disability Guidelines (ODG) Knee & Leg, Durable medical equipment (DME)',
     'ACOEM Hip and Groin Chapter/Diagnostic ...', 'Low Back (Hyperstimulation analgesia)'."""
-    parts = OTHER_GUIDELINES.split(text, maxsplit=1)
+    parts = rx.OTHER_GUIDELINES.split(text, maxsplit=1)
     text = parts[0].strip(" .")
     out: list[Citation] = []
     rest, pages = _pages_and_rest(text)
     if m := rx.ODG_DOCUMENT.match(rest):
-        topic = ODG_SUBTITLE.sub("", rest[m.end():])
+        topic = rx.ODG_SUBTITLE.sub("", rest[m.end():])
         out.append(Citation("ODG", ODG_CANONICAL, chapter_topic(topic), pages, fold(text)))
     elif m := rx.ACOEM_DOCUMENT.match(rest):
         out.append(Citation("ACOEM", fold(m["document"]), chapter_topic(rest[m.end():]), pages, fold(text)))
-    elif rx.ODG_MARK.search(rest) or ODG_CHAPTER_START.match(rest):
+    elif rx.ODG_MARK.search(rest) or rx.ODG_CHAPTER_START.match(rest):
         out.append(Citation("ODG", None, chapter_topic(rest), pages, fold(text)))
+    elif rx.AND_LIST.search(rest):   # a title holding a series: 'National Heart, Lung, and Blood Institute ...'
+        out.append(Citation("other", fold(rest), (), pages, fold(text)))
     else:   # another publication: 'Milliman Care Guidelines 20th Edition, Assistant Surgeon'
         document, *topics = _top_level_split(fold(rest), ",", maxsplit=1)
         out.append(Citation("other", document or None, split_sections(topics[0]) if topics else (), pages, fold(text)))
@@ -204,9 +201,23 @@ def _group(text: str) -> list[Citation]:
 
 
 def _notice_sentence(text: str) -> list[Citation]:
-    """2013: 'the Chronic Pain Medical Treatment Guidelines, Opioids, pages 74-96, which is part of the MTUS.'"""
-    tail = rx.PART_OF_MTUS.search(text)
-    body = text[:tail.start()] if tail else text
+    """2013: 'the ACOEM Practice Guidelines, ..., pages 207-209, which is part of the MTUS, and the Official
+    Disability Guidelines (ODG), Shoulder Chapter, MR arthrogram, which is not part of the MTUS.'"""
+    text = fold(text)
+    out: list[Citation] = []
+    start = 0
+    for m in rx.NOTICE_PART_OF_MTUS.finditer(text):
+        out.append(_notice_citation(text[start:m.start()], m))
+        start = m.end()
+    rest = text[start:].strip(" .")
+    if rest or not out:
+        out.append(_notice_citation(rest, None))
+    return out
+
+
+def _notice_citation(text: str, tail: re.Match | None) -> Citation:
+    """One document of a 2013 sentence; `tail` is its 'which is (not) part of the MTUS' clause."""
+    body = rx.NOTICE_AND_THE.sub("", text)
     if tail and "not" not in tail["not"].lower():
         source = "MTUS"
     elif rx.ODG_MARK.search(body):
@@ -225,12 +236,12 @@ def _notice_sentence(text: str) -> list[Citation]:
         else:
             kept.append(piece)
     if not kept:
-        return [Citation(source, None, (), pages, fold(text))]
+        return Citation(source, None, (), pages, fold(text))
     n = 1
     while n < len(kept) and rx.EDITION_PIECE.match(kept[n]):
         n += 1
     document = ", ".join(kept[:n])
-    return [Citation(source, document, split_sections(", ".join(kept[n:])), pages, fold(text).strip(" ."))]
+    return Citation(source, document, split_sections(", ".join(kept[n:])), pages, fold(text).strip(" ."))
 
 
 @lru_cache(maxsize=1 << 16)

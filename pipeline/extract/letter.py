@@ -57,10 +57,19 @@ def usps_codes(states: tuple[str, ...]) -> tuple[str, ...]:
     codes = state_codes()
     out = []
     for state in states:
-        code = codes.get(fold(state).strip(" .").lower())
+        name = fold(state).strip(" .").lower()
+        code = codes.get(name.removeprefix("the "))
         if code and code not in out:
             out.append(code)
     return tuple(out)
+
+
+def words_number(words: str) -> int:
+    """'fifty-two' → 52, 'sixty' → 60."""
+    tens = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+    units = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    parts = words.lower().replace("-", " ").split()
+    return (tens.index(parts[0]) + 2) * 10 + (units.index(parts[1]) + 1 if len(parts) > 1 else 0)
 
 
 def age_sex(summary: str) -> tuple[int | None, str | None]:
@@ -68,8 +77,12 @@ def age_sex(summary: str) -> tuple[int | None, str | None]:
     text = fold(summary)
     age = sex = None
     if m := rx.AGE_SEX.search(text):
-        age = int(m["age"])
+        age = int(m["age"]) if m["age"] else words_number(m["age_words"])
         sex = SEX[m["sex"].lower()] if m["sex"] else None
+    elif m := rx.AGE_ONLY.search(text):
+        age = int(m["age"])
+    if sex is None and (m := rx.TITLE_SEX.search(text[:600])):
+        sex = "male" if m["title"].lower() == "mr" else "female"
     if sex is None and (m := rx.SEX_WORD.search(text[:600])):
         sex = SEX[m["sex"].lower()]
     if sex is None:   # no sex word: the pronouns the summary uses, when they agree

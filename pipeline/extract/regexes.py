@@ -70,14 +70,21 @@ STATE_SEPARATOR = re.compile(r"\s*(?:[,;]|\band\b)\s*", I)         # 'California
 
 # ---------------------------------------------------------------- case summary
 # 'is a 48 year old male', 'The 66 year old male injured worker', 'a 39-year-old female'
+TENS = r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+UNITS = r"one|two|three|four|five|six|seven|eight|nine"
+# 'is a 48 year old male', 'a 39-year-old female', '66 y/o male', 'a fifty-two year old woman'
 AGE_SEX = re.compile(
-    r"\b(?P<age>\d{1,3})[\s-]*(?:(?:year|yr)s?[\s-]*old\b|y/o\b|y\.o\.|yo\b)[\s,]*(?:(?P<sex>male|female|man|woman|gentleman|lady)\b)?", I)
+    rf"""\b(?:(?P<age>\d{{1,3}})|(?P<age_words>(?:{TENS})(?:[\s-](?:{UNITS}))?))[\s-]*
+        (?:(?:year|yr)s?[\s-]*old\b|y/o\b|y\.o\.|yo\b)[\s,]*(?:(?P<sex>male|female|man|woman|gentleman|lady)\b)?""", I | X)
+AGE_ONLY = re.compile(r"\b(?:now\s+)?aged?\s+(?P<age>\d{1,3})\b", I)      # 'age 44', 'now age 56'
+TITLE_SEX = re.compile(r"\b(?P<title>Mr|Mrs|Ms|Miss)\b\.?", I)               # 'Ms. [Redacted]'
 SEX_WORD = re.compile(r"\b(?P<sex>male|female|man|woman|gentleman|lady)\b", I)
 PRONOUN = re.compile(r"\b(?P<pronoun>he|him|his|she|her|hers)\b", I)      # 'She reported ...' when no sex word
 # 'sustained an industrial injury on 10-13-16', 'with a date of injury of 3/14/2011',
-# 'was injured at work on July 3, 2012', 'DOI: 1/5/10'
+# 'was injured at work on July 3, 2012', 'DOI: 1/5/10', '(DOI 3/4/2014)', 'injured on or about 7/1/2013'
 INJURY_DATE = re.compile(
-    r"""(?:\binjur(?:y|ed|ies)\b|\bDOI\b)[^.;]{0,40}?(?:\bon|\bof|\bdated|:)\s+
+    r"""(?:(?:\binjur(?:y|ed|ies)\b|\bDOI\b)[^.;]{0,40}?(?:\bon|\bof|\bdated|:)\s+|\bDOI\b[:\s]*)
+        (?:or\s+about\s+|about\s+|approximately\s+)?
         (?P<date>[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})""", I | X)
 
 # ---------------------------------------------------------------- decision headings (final layouts)
@@ -133,7 +140,6 @@ ACOEM_DOCUMENT = re.compile(r"^(?P<document>ACOEM(?:\s+Practice\s+Guidelines)?(?
 # 2013: 'The Expert Reviewer based his/her decision on the Chronic Pain Medical Treatment Guidelines,
 #        Opioids, pages 74-96, which is part of the MTUS.'
 NOTICE_BASED_ON = re.compile(r"^(?!.*Decision\s+based\s+on).*?based\s+(?:his/her|his|her|their|its)\s+decision\s+on\s+(?:the\s+)?(?P<citation>.*)", I | S)
-PART_OF_MTUS = re.compile(r",?\s*which\s+(?P<not>is\s+not|are\s+not|is|are)\s+part\s+of\s+the\s+MTUS\.?\s*$", I)
 EDITION_PIECE = re.compile(r"^(?:\d(?:st|nd|rd|th)\s+Edition|\(?\d{4}\)?)(?:\s*\(\d{4}\))?$", I)   # '2nd Edition (2004)'
 # ODG chapter qualifiers that stay with the chapter: 'Carpal Tunnel Syndrome (Acute & Chronic)'
 CHAPTER_QUALIFIER = re.compile(r"^\((?:\s*(?:acute|chronic|thoracic|lumbar|and|&|,)\s*)+\)$", I)
@@ -170,9 +176,10 @@ REFILLS = re.compile(
         |\brefills?\s*[:x]?\s*(?P<n2>\d{1,2})\b                                                          # 'refills x 2'
         |^\s*(?P<n3>one|two|three|four|five|six|\d{1,2})\s+refills?\s+of\b                                # 'Two refills of X'
         |\b(?P<n4>\d{1,2}|one|two|three|four|five|six)\s+refills?\b)""", I | X)
-# 'DOS 3/4/15', 'DOS: 11/14/16', 'date of service 12/29/16', 'dispensed on 5/12/16', 'per 5/1/15 order'
+# 'DOS 3/4/15', 'DOS: 11/14/16', 'date of service 12/29/16', 'dispensed on 5/12/16', 'given 1/12/2017',
+# 'per 5/1/15 order'
 SERVICE_DATE = re.compile(
-    r"""(?:\bDOS\b|\bdates?\s+of\s+service\b|\bdispensed\s+on\b|\bprovided\s+on\b|\bperformed\s+on\b)[\s:(]*
+    r"""(?:\bDOS\b|\bdates?\s+of\s+service\b|\b(?:dispensed|provided|performed|given|administered)(?:\s+on)?\b)[\s:(]*
           (?P<date>\d{1,2}/\d{1,2}/\d{2,4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4})
         |\bper\s+(?P<order>\d{1,2}/\d{1,2}/\d{2,4})\s+(?:order|prescription|report|note|request)\b""", I | X)
 RETROSPECTIVE = re.compile(r"\bretro(?:spective)?\b", I)
@@ -199,3 +206,27 @@ FREQUENCY_DURATION = re.compile(
 TIMES_N = re.compile(rf"(?:,\s*|\b)times\s+(?P<n>{NUMBER_WORD})\b", I)        # 'Physical therapy, times 12'
 LEADING_COUNT = re.compile(rf"^(?P<n>{NUMBER_WORD})\s+(?!(?:in|x|times?|to|-|or|of\s+the|month|week|day|year|hour)\b)[a-z]", I)
 NOT_A_COUNT = re.compile(r"\b(?:rental|rent|month(?:s|ly)?\s+supply|one\s+month\s+supply|day\s+supply|stay|days?\s+rental)\b", I)
+
+# ---------------------------------------------------------------- citation clauses and titles
+NOTICE_PART_OF_MTUS = re.compile(r",?\s*which\s+(?P<not>is\s+not|are\s+not|is|are)\s+part\s+of\s+the\s+MTUS\b[.,;]?", re.I)
+NOTICE_AND_THE = re.compile(r"^[\s,;]*(?:and\s+)?(?:the\s+)?", re.I)    # ', and the Official Disability ...'
+AND_LIST = re.compile(r",\s+and\s+", re.I)            # 'A, B, and C'
+# The long title some letters use: 'Official Disability Guidelines (ODG) Treatment in Workers' Compensation'
+ODG_SUBTITLE = re.compile(r"^(?:,\s*)?Treatment\s+in\s+Workers'?\s*Comp(?:ensation)?\b\s*(?:\(\w+\))?[,:]?\s*", re.I)
+OTHER_GUIDELINES = re.compile(r"\s+and\s+Other\s+Medical\s+Treatment\s+Guidelines?(?:\s+or\s+Medical\s+Evidence)?\s*:?\s*", re.I)
+# Non-MTUS citations that name no publication but an ODG chapter: 'Low Back (Hyperstimulation analgesia)'
+ODG_CHAPTER_START = re.compile(
+    r"^(?:Low\s+Back|Neck|Shoulder|Knee|Pain|Elbow|Hip|Ankle|Forearm|Head|Mental|Carpal|Fitness|Chronic\s+Pain|Burns|Eye|Pulmonary|Hernia)\b",
+    re.I)
+# ---------------------------------------------------------------- drug headings
+# Dosage forms: not part of the drug name ('Voltaren gel 1%' → 'Voltaren'); mark a topical.
+TOPICAL_FORMS = re.compile(r"\b(?:gel|cream|ointment|lotion|patch(?:es)?|topical|transdermal|spray|roll-?on|compound(?:ed)?|liniment|balm)\b", re.I)
+# Words before the drug that say how much of it: 'One container of', '30 tablets of', 'One month supply of'
+LEAD_IN = re.compile(
+    r"^(?:(?:a|one|two|three|\d{1,4})\s+)?(?:(?:month(?:'s)?|day|week)\s+supply|containers?|tubes?|bottles?|boxes|tablets?|"
+    r"capsules?|patch(?:es)?|refills?|prescriptions?)\s+of\s+(?:the\s+)?", re.I)
+TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")            # lexicon lookup words: 'hydrocodone/apap' → hydrocodone, apap
+HASH_COUNT = re.compile(r"\#\s*\d")                    # '#60' after a drug name marks it as requested
+# ---------------------------------------------------------------- categories
+# Drug requests the rules table decides: 'Associated surgical service: EKG', 'Botox injections'
+NOT_PHARMACEUTICAL = re.compile(r"^\s*Associated\s+surgical\s+service|\b(?:injections?|infusions?|blocks?)\b", re.I)

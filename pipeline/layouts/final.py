@@ -26,30 +26,47 @@ def detect(text: str) -> bool:
 def header_fields(header: str) -> dict[str, str]:
     """Pair the header's labels with its dates even when the PDF text scrambled their order.
 
-    Labels and dates are read in text order and paired first-in first-out: each date goes to the
-    oldest label still waiting for one ('Priority:  Standard Application \nReceived:  \n11/03/2016',
-    or all labels first and all dates after). Dates before any label go to labels left over.
+    Labels and dates are read in text order as alternating runs: a run of labels takes the run of
+    dates after it in order ('Priority:  Standard Application \nReceived:  \n11/03/2016', or a
+    column of labels and then a column of values). When a run has fewer dates than labels, some
+    labels are empty: in a column layout (each label alone on its line) the last labels go
+    without, otherwise the labels nearest the dates get them ('UR Denial Date: \nPriority: ...
+    Application Received: 01/17/2017' leaves UR Denial Date empty).
     """
-    flat = fold(header)
     out: dict[str, str] = {}
-    if m := rx.CASE_NUMBER.search(flat):
+    if m := rx.CASE_NUMBER.search(header):
         out["case_number"] = m["case"]
-    tokens = sorted([(m.start(), "label", HEADER_FIELDS.get(fold(m["label"]).lower())) for m in rx.HEADER_LABEL.finditer(flat)]
-                    + [(m.start(), "date", m.group(0)) for m in rx.DATE.finditer(flat)])
-    waiting: list[str] = []
-    early: list[str] = []
-    for _, kind, value in tokens:
-        if kind == "label":
-            if value:                      # None: 'Priority', whose value is a word
-                waiting.append(value)
-        elif waiting:
-            out[waiting.pop(0)] = value
+    # (start, end, field) of each date label ('Priority' has a word for a value: left out), and of each date
+    tokens = sorted([(m.start(), m.end(), HEADER_FIELDS[name]) for m in rx.HEADER_LABEL.finditer(header)
+                     if (name := fold(m["label"]).lower()) in HEADER_FIELDS]
+                    + [(m.start(), m.end(), None) for m in rx.DATE.finditer(header)])
+    labels: list[tuple[int, int, str]] = []
+    dates: list[str] = []
+
+    def pair() -> None:
+        if len(labels) > len(dates) and not all(_alone_on_line(header, a, b) for a, b, _ in labels):
+            del labels[:len(labels) - len(dates)]
+        out.update(zip([field for _, _, field in labels], dates))
+        labels.clear()
+        dates.clear()
+
+    for a, b, field in tokens:
+        if field is not None:
+            if dates:
+                pair()
+            labels.append((a, b, field))
         else:
-            early.append(value)
-    out.update(zip(waiting, early))
-    if m := rx.PRIORITY.search(flat):
+            dates.append(header[a:b])
+    pair()
+    if m := rx.PRIORITY.search(header):
         out["priority"] = m["priority"].capitalize()
     return out
+
+
+def _alone_on_line(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return not text[line_start:start].strip() and not text[end:line_end if line_end >= 0 else len(text)].strip()
 
 
 def _outcome_markers(lines: list[str]) -> list[tuple[int, str]]:
@@ -85,13 +102,13 @@ def _heading(lines: list[str], end: int, floor: int) -> tuple[int, str]:
     j = end - 1
     while j > floor and lines[j].strip() and not rx.BLOCK_LABEL.match(lines[j]):
         if rx.SENTENCE_END.search(lines[j]):
-            first = rx.FIRST_SENTENCE.match(fold(" ".join(parts)))[0]
+            first = rx.FIRST_SENTENCE.match(fold("\n".join(parts)))[0]
             if not rx.PARTIAL_CONTINUATION.match(first):
                 break
         parts.insert(0, lines[j])
         start = j
         j -= 1
-    return start, fold(" ".join(parts)).rstrip(":").strip()
+    return start, fold("\n".join(parts)).rstrip(":").strip().strip('"').strip()
 
 
 def _labelled(lines: list[str]) -> dict[str, str]:
@@ -103,7 +120,7 @@ def _labelled(lines: list[str]) -> dict[str, str]:
         end = marks[k + 1][0] if k + 1 < len(marks) else len(lines)
         label = m["label"].lower()
         key = "claims" if label.startswith("claims") else "reviewer" if label.startswith("maximus") else "rationale"
-        out.setdefault(key, fold(" ".join([lines[i][m.end():], *lines[i + 1:end]])))
+        out.setdefault(key, fold("\n".join([lines[i][m.end():], *lines[i + 1:end]])))
     return out
 
 
