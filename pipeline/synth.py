@@ -508,14 +508,23 @@ def _strength(values, unit) -> dict | None:
     return None if values is None else {"values": list(values), "unit": unit}
 
 
+# (cumulative probability, format) of the ways letters write a date
+SERVICE_DATE_STYLES = ((0.5, "{m}/{d}/{yy}"), (0.8, "{mm}/{dd}/{yyyy}"), (1.0, "{m}/{d}/{yyyy}"))   # headings: '3/4/16'
+INJURY_DATE_STYLES = ((0.35, "{mm}-{dd}-{yy}"), (0.6, "{mm}-{dd}-{yyyy}"), (0.8, "{m}/{d}/{yy}"),
+                      (1.0, "{month} {d}, {yyyy}"))                                              # summaries: 'July 3, 2012'
+
+
+def _date_text(rng: random.Random, d: dt.date, styles) -> str:
+    """d written in one of the styles, chosen with their probabilities."""
+    r = rng.random()
+    fmt = next(f for p, f in styles if r < p)
+    return fmt.format(m=d.month, d=d.day, mm=f"{d.month:02d}", dd=f"{d.day:02d}", yy=f"{d.year % 100:02d}",
+                      yyyy=d.year, month=f"{d:%B}")
+
+
 def _short_date(rng: random.Random, d: dt.date) -> str:
     """'3/4/16', '12/07/2016', '11/14/16' — how headings write dates of service."""
-    style = rng.random()
-    if style < 0.5:
-        return f"{d.month}/{d.day}/{d.year % 100:02d}"
-    if style < 0.8:
-        return f"{d.month:02d}/{d.day:02d}/{d.year}"
-    return f"{d.month}/{d.day}/{d.year}"
+    return _date_text(rng, d, SERVICE_DATE_STYLES)
 
 
 def _retro(rng: random.Random, heading: str, ctx: "Ctx", allow_dispensed: bool = True) -> tuple[str, bool, str | None]:
@@ -1029,14 +1038,7 @@ def _mdy(d: dt.date) -> str:
 
 
 def _injury_text(rng: random.Random, d: dt.date) -> str:
-    r = rng.random()
-    if r < 0.35:
-        return f"{d.month:02d}-{d.day:02d}-{d.year % 100:02d}"
-    if r < 0.6:
-        return f"{d.month:02d}-{d.day:02d}-{d.year}"
-    if r < 0.8:
-        return f"{d.month}/{d.day}/{d.year % 100:02d}"
-    return f"{d:%B} {d.day}, {d.year}"
+    return _date_text(rng, d, INJURY_DATE_STYLES)
 
 
 def _states(rng: random.Random) -> list[str]:
