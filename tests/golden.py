@@ -16,6 +16,11 @@ def _plain(value):
     return value
 
 
+def _ingredients(generic: str | None) -> frozenset[str] | None:
+    """drug_generic compared as a set of ingredients, as GOLD_SPEC scores it."""
+    return None if generic is None else frozenset(generic.split("/"))
+
+
 def differences(fields: LetterFields, expected: dict) -> list[str]:
     """Human-readable mismatches between extracted fields and one gold JSON document."""
     out = []
@@ -37,7 +42,8 @@ def differences(fields: LetterFields, expected: dict) -> list[str]:
             "item_text": (want["item_text"], it.item_text), "outcome": (want["outcome"], it.outcome),
             "category": (want["category"], it.category), "retrospective": (want["retrospective"], it.retrospective),
             "service_date": (want["service_date"], _plain(it.service_date)), "drug": (want["drug"], it.drug),
-            "drug_generic": (want["drug_generic"], it.drug_generic), "drug_class": (want["drug_class"], it.drug_class),
+            "drug_generic": (_ingredients(want["drug_generic"]), _ingredients(it.drug_generic)),
+            "drug_class": (want["drug_class"], it.drug_class),
             "strength": (s and ([float(v) for v in s["values"]], s["unit"]),
                          it.strength_values and (list(it.strength_values), it.strength_unit)),
             "quantity": (want["quantity"], it.quantity), "original_quantity": (want["original_quantity"], it.original_quantity),

@@ -166,7 +166,8 @@ def _name_as_written(text: str, start: int, end: int) -> str:
 
 # ---------------------------------------------------------------- strength
 def _unit(raw: str) -> str:
-    unit = re.sub(r"\s+", "", raw.lower())
+    """'mcg / h' → 'mcg/hr', 'gm' → 'g', '700mg/patch' → 'mg' (per dosage unit is the plain unit)."""
+    unit = re.sub(r"\s+", "", raw.lower()).removesuffix("/patch").removesuffix("/tab")
     return UNIT_NAMES.get(unit, unit)
 
 
@@ -267,7 +268,7 @@ def count(text: str, is_drug: bool) -> int | None:
     if found:
         return int(found[0]["qty"] or found[0]["times"])
     if m := rx.UNIT_COUNT.search(text):
-        return int(m["n"])
+        return number(m["n"])
     if rx.NOT_A_COUNT.search(text):
         return None
     if not is_drug:

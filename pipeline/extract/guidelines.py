@@ -152,6 +152,8 @@ def _mtus_group(text: str) -> list[Citation]:
         return [Citation("MTUS", fold(m["document"]), split_sections(m["sections"] or ""), (), fold(m.group(0)).strip(" ,."))
                 for m in docs]
     rest, pages = _pages_and_rest(text)
+    if (m := rx.ACOEM_DOCUMENT.match(rest)) and not rx.GUIDELINES_WORD.match(rest):   # 'ACOEM Low Back Complaints Chapter, Special Studies'
+        return [Citation("MTUS", fold(m["document"]), chapter_topic(rest[m.end():]), pages, fold(text).strip(" .,"))]
     if m := rx.GUIDELINES_WORD.match(rest):
         document, rest = fold(m["document"]), m["rest"]
         pieces = _top_level_split(rest, ",")
@@ -241,7 +243,8 @@ def _notice_citation(text: str, tail: re.Match | None) -> Citation:
     while n < len(kept) and rx.EDITION_PIECE.match(kept[n]):
         n += 1
     document = ", ".join(kept[:n])
-    return Citation(source, document, split_sections(", ".join(kept[n:])), pages, fold(text).strip(" ."))
+    return Citation(source, document, split_sections(rx.AND_LIST.sub(", ", ", ".join(kept[n:]))), pages,
+                    fold(text).strip(" ."))
 
 
 @lru_cache(maxsize=1 << 16)

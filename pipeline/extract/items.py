@@ -67,8 +67,9 @@ def extract_item(block: ItemBlock) -> ItemFields:
     quantity, original = quantities(heading, is_drug)
     retrospective, service_date = service(heading)
     factor, mme = drugs.total_mme(drug, quantity)
-    reviewer = parse_citations(block.reviewer_line)
     claims = parse_citations(block.claims_line) if block.claims_line else ()
+    adopted = claims and rx.ADOPTS_CLAIMS_GUIDELINE.search(block.reviewer_line)
+    reviewer = claims if adopted else parse_citations(block.reviewer_line)
     first = reviewer[0]
     return ItemFields(
         item_number=block.number, item_text=heading, outcome=block.outcome or "",

@@ -64,6 +64,23 @@ def usps_codes(states: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
+@cache
+def and_names() -> frozenset[str]:
+    """Specialty names that contain ' and ' and stay whole (schemas/codes/specialty_names.csv)."""
+    return frozenset(row["name"].lower().replace("&", "and") for row in read_rows("specialty_names"))
+
+
+def split_specialties(specialties: tuple[str, ...]) -> tuple[str, ...]:
+    """'Pain Medicine and Electrodiagnostic Medicine' → two; 'Physical Medicine and Rehabilitation' stays one."""
+    out: list[str] = []
+    for s in map(fold, specialties):
+        if " and " in s and s.lower().replace("&", "and") not in and_names():
+            out.extend(p for p in (x.strip() for x in s.split(" and ")) if p)
+        elif s:
+            out.append(s)
+    return tuple(out)
+
+
 def words_number(words: str) -> int:
     """'fifty-two' → 52, 'sixty' → 60."""
     tens = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
@@ -103,7 +120,7 @@ def extract_parts(parts: LetterParts) -> LetterFields:
     return LetterFields(
         layout=parts.layout, case_number=header.get("case_number"), **dates,
         priority=header.get("priority"), reviewer_licensure=usps_codes(parts.states),
-        reviewer_specialties=tuple(fold(s) for s in parts.specialties),
+        reviewer_specialties=split_specialties(parts.specialties),
         patient_age=age, patient_sex=sex,
         items=tuple(extract_item(b) for b in readable),
         unreadable=tuple((b.number, b.heading) for b in parts.blocks if not b.outcome),

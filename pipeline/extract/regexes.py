@@ -168,7 +168,7 @@ QUANTITY = re.compile(
         |(?<![\d.])\bx\s*(?P<times>\d{1,4})\b(?!\s*(?:refills?|weeks?|months?|days?|times|per|/)))   # 'x 90'
     """, I | X)
 UNIT_COUNT = re.compile(
-    r"""\b(?P<n>\d{1,4})\s+(?:(?:tablets?|tabs?|capsules?|caps?|patch(?:es)?|pills?|units?|boxes|containers?)\s+of\b
+    r"""\b(?P<n>\d{1,4}|one|two|three|four|five|six)(?:\s*\(\d{1,4}\))?\s+(?:(?:tablets?|tabs?|capsules?|caps?|patch(?:es)?|pills?|units?|boxes|containers?)\s+of\b
         |(?:tablets|tabs|capsules|caps|patches|pills|lozenges|suppositories)\b)""",
     I | X)                                                            # '30 tablets of Tramadol ER 150mg', 'Norco 10/325mg 60 tablets'
 REFILLS = re.compile(
@@ -197,17 +197,22 @@ VISIT_NOUN = r"(?:sessions?|visits?|treatments?|appointments?)"
 WRITTEN_TOTAL = re.compile(
     rf"""\b(?P<n>{NUMBER_WORD})(?:\s*\(\d{{1,3}}\))?(?:\s*(?:-|to)\s*(?P<top>{NUMBER_WORD}))?\s+(?:[a-z/()-]+\s+){{0,3}}?{VISIT_NOUN}\b""",
     I | X)
-# 'three times a week for two weeks', '2-3 times a week for 6 weeks', '2x4', '1 times 8', 'times 12'
+# 'three times a week for two weeks', '2-3 times a week for 6 weeks', '2x4', '1 times 8',
+# '3 days per week for 6 weeks'
 FREQUENCY_DURATION = re.compile(
-    rf"""\b(?:(?P<lo>{NUMBER_WORD})\s*(?:-|to)\s*)?(?P<per>{NUMBER_WORD})\s*(?:x|times?)\s*
+    rf"""\b(?:(?P<lo>{NUMBER_WORD})\s*(?:-|to)\s*)?(?P<per>{NUMBER_WORD})\s*
+        (?:x|times?|(?:days?|visits?|sessions?)(?=\s*(?:a|per|each|/)\s*(?:week|wk)))\s*
         (?:(?:a|per|each|/)\s*(?:week|wk)(?:ly)?\s*|weekly\s*)?
         (?:(?:for|over|times|x)\s*)?(?:(?P<dlo>{NUMBER_WORD})\s*(?:-|to)\s*)?(?P<weeks>{NUMBER_WORD})\b(?:\s*(?:weeks?|wks?)\b)?""",
     I | X)
 TIMES_N = re.compile(rf"(?:,\s*|\b)times\s+(?P<n>{NUMBER_WORD})\b", I)        # 'Physical therapy, times 12'
-LEADING_COUNT = re.compile(rf"^(?P<n>{NUMBER_WORD})\s+(?!(?:in|x|times?|to|-|or|of\s+the|month|week|day|year|hour)\b)[a-z]", I)
+LEADING_COUNT = re.compile(rf"^(?P<n>{NUMBER_WORD})(?:\s*\(\d{{1,4}}\))?\s+(?!(?:in|x|times?|to|-|or|of\s+the|month|week|day|year|hour)\b)[a-z]", I)
 NOT_A_COUNT = re.compile(r"\b(?:rental|rent|month(?:s|ly)?\s+supply|one\s+month\s+supply|day\s+supply|stay|days?\s+rental)\b", I)
 
 # ---------------------------------------------------------------- citation clauses and titles
+# 2014: 'The Expert Reviewer found the Guideline used by the Claims Administrator relevant and appropriate ...'
+ADOPTS_CLAIMS_GUIDELINE = re.compile(
+    r"found\s+the\s+guidelines?\s+used\s+by\s+the\s+Claims\s+Administrator\s+(?:to\s+be\s+)?(?:relevant|appropriate)", I)
 NOTICE_PART_OF_MTUS = re.compile(r",?\s*which\s+(?P<not>is\s+not|are\s+not|is|are)\s+part\s+of\s+the\s+MTUS\b[.,;]?", re.I)
 NOTICE_AND_THE = re.compile(r"^[\s,;]*(?:and\s+)?(?:the\s+)?", re.I)    # ', and the Official Disability ...'
 AND_LIST = re.compile(r",\s+and\s+", re.I)            # 'A, B, and C'
@@ -221,9 +226,9 @@ ODG_CHAPTER_START = re.compile(
 # ---------------------------------------------------------------- drug headings
 # Dosage forms: not part of the drug name ('Voltaren gel 1%' → 'Voltaren'); mark a topical.
 TOPICAL_FORMS = re.compile(r"\b(?:gel|cream|ointment|lotion|patch(?:es)?|topical|transdermal|spray|roll-?on|compound(?:ed)?|liniment|balm)\b", re.I)
-# Words before the drug that say how much of it: 'One container of', '30 tablets of', 'One month supply of'
+# Words before the drug that say how much of it: 'One container of', '30 tablets of', 'one (1) bottle of'
 LEAD_IN = re.compile(
-    r"^(?:(?:a|one|two|three|\d{1,4})\s+)?(?:(?:month(?:'s)?|day|week)\s+supply|containers?|tubes?|bottles?|boxes|tablets?|"
+    r"^(?:(?:a|one|two|three|\d{1,4})(?:\s*\(\d{1,4}\))?\s+)?(?:(?:month(?:'s)?|day|week)\s+supply|containers?|tubes?|bottles?|boxes|tablets?|"
     r"capsules?|patch(?:es)?|refills?|prescriptions?)\s+of\s+(?:the\s+)?", re.I)
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")            # lexicon lookup words: 'hydrocodone/apap' → hydrocodone, apap
 HASH_COUNT = re.compile(r"\#\s*\d")                    # '#60' after a drug name marks it as requested
