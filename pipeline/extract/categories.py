@@ -1,6 +1,7 @@
 """Item heading → DWC treatment category, from the ordered rules in schemas/codes/categories.csv.
 
-A drug request is pharmaceutical unless it is an associated surgical service or an injection; everything else
+A drug request is pharmaceutical (also as an associated surgical service: GOLD_SPEC puts only post-op
+items that are not drugs under surgery) unless it is an injection; everything else
 takes the category of the first rule whose pattern matches, and 'other' when none does.
 """
 from __future__ import annotations

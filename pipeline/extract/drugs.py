@@ -21,14 +21,16 @@ FUZZY_MIN_LENGTH = 6       # shorter tokens are never fuzzy-matched (too many fa
 MAX_NGRAM = 4
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-         "sixteen": 16, "eighteen": 18, "twenty": 20, "twenty-four": 24, "thirty": 30, "single": 1, "a": 1}
+         "sixteen": 16, "eighteen": 18, "twenty": 20, "twenty-four": 24, "thirty": 30, "forty": 40, "fifty": 50,
+         "sixty": 60, "ninety": 90, "single": 1, "a": 1, "once": 1, "twice": 2, "thrice": 3}
 # Words that stay in the drug name when they stand right after it ('Orphenadrine Citrate ER').
 SALT_RELEASE = frozenset(
-    "er xr cr sr la dr ir xl ds odt cd hcl hbr sodium potassium citrate hydrochloride bitartrate tartrate "
+    "er xr cr sr la dr ir xl ds cd hcl hbr sodium potassium citrate hydrochloride bitartrate tartrate tromethamine "
     "maleate succinate besylate mesylate phosphate sulfate acetate calcium magnesium extended release "
     "immediate delayed controlled sustained".split())
 FORM_WORDS = frozenset("gel cream ointment lotion patch patches topical transdermal spray tablet tablets tab tabs "
-                       "capsule capsules cap caps oral solution suspension liquid injection film lozenge".split())
+                       "capsule capsules cap caps oral solution suspension liquid injection film lozenge odt".split())
+COMBINATION_TAIL = re.compile(r"(?:/[A-Za-z][A-Za-z-]*)+")
 CONTAINER_UNITS = {"g", "ml"}     # '180gm', '120ml': the size of the tube or bottle, not a strength
 UNIT_NAMES = {"mcg/h": "mcg/hr", "mcg/hour": "mcg/hr", "gm": "g", "gram": "g", "grams": "g", "unit": "units", "iu": "units"}
 
@@ -72,6 +74,12 @@ def mme_factors() -> dict[str, tuple[float, str]]:
 
 
 @cache
+def _combinations() -> frozenset[tuple[str, ...]]:
+    """Ingredient lists of the lexicon's combination products (Norco: hydrocodone, acetaminophen)."""
+    return frozenset(e.generic for e in lexicon().values() if len(e.generic) > 1)
+
+
+@cache
 def _first_tokens() -> frozenset[str]:
     """Words that begin some lexicon name: only n-grams starting with one are looked up."""
     return frozenset(k.split(" ", 1)[0] for k in lexicon())
@@ -96,6 +104,7 @@ class _Match:
     start: int
     end: int
     entry: Entry
+    key: str             # the lexicon name matched (the corrected spelling for a fuzzy match)
 
 
 def _matches(text: str) -> list[_Match]:
@@ -113,7 +122,7 @@ def _matches(text: str) -> list[_Match]:
             key = " ".join(t.group(0) for t in tokens[i:i + n])
             entry = lex.get(key)
             if entry is not None:
-                out.append(_Match(tokens[i].start(), tokens[i + n - 1].end(), entry))
+                out.append(_Match(tokens[i].start(), tokens[i + n - 1].end(), entry, key))
                 i += n
                 break
         else:
@@ -142,16 +151,21 @@ def _fuzzy_match(subject: str) -> list[_Match]:
             continue
         hit = process.extractOne(word, _fuzzy_names(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         if hit:
-            return [_Match(t.start(), t.end(), lexicon()[hit[0]])]
+            return [_Match(t.start(), t.end(), lexicon()[hit[0]], hit[0])]
     return []
 
 
-def _name_as_written(text: str, start: int, end: int) -> str:
+def _name_as_written(text: str, match: _Match) -> str:
     """Extend a match over following salt/release words ('Orphenadrine Citrate ER'), also when a
     salt carries the rest of a combination ('Hydrocodone bitartrate/acetaminophen'); drop
     dosage-form words."""
-    words = text[start:end].split()
     lex = lexicon()
+    start, end = match.start, match.end
+    if m := COMBINATION_TAIL.match(text, end):     # 'Hydrocodon/APAP': a combination product the lexicon knows
+        tail = [lex.get(_key(p)) for p in m.group(0).split("/") if p]
+        if all(tail) and tuple(g for e in [match.entry, *tail] for g in e.generic) in _combinations():
+            end = m.end()
+    words = text[start:end].split()
     for m in re.finditer(r"\S+", text[end:]):
         word = m.group(0).strip(",;:()")
         first, *others = word.lower().split("/")
@@ -242,7 +256,7 @@ def find_drug(heading: str) -> Drug | None:
         drug_class = "topical_analgesic"
     else:
         drug_class = classes[0]
-    name = _name_as_written(subject, first.start, first.end)
+    name = _name_as_written(subject, first)
     return Drug(name, tuple(generic), drug_class, parse_strength(subject[first.end:scope_end], compound=compound),
                 _frequency(scope), _days(scope))
 
@@ -275,7 +289,7 @@ def count(text: str, is_drug: bool) -> int | None:
         if m := rx.WRITTEN_TOTAL.search(text):
             return number(m["top"] or m["n"])
         if m := rx.FREQUENCY_DURATION.search(text):
-            per, weeks = number(m["per"]), number(m["weeks"])
+            per, weeks = number(m["per"] or m["per_word"]), number(m["weeks"])
             if per and weeks:
                 return per * weeks
         if m := rx.TIMES_N.search(text):

@@ -146,6 +146,10 @@ CHAPTER_QUALIFIER = re.compile(r"^\((?:\s*(?:acute|chronic|thoracic|lumbar|and|&
 ODG_MARK = re.compile(r"\bODG\b|Official\s+Disability\s+Guidelines", I)
 ACOEM_MARK = re.compile(r"\bACOEM\b", I)
 
+# Counts as headings write them: '12', 'Twelve'
+NUMBER_WORD = (r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+               r"fifteen|sixteen|eighteen|twenty|twenty-four|thirty|forty|fifty|sixty|ninety|single)")
+
 # ---------------------------------------------------------------- item headings
 PREFIX = re.compile(
     r"""^(?:\s*(?:Retrospective|Retro|Prospective|Associated\s+surgical\s+service|Post-?\s*op(?:erative)?
@@ -167,10 +171,14 @@ QUANTITY = re.compile(
         |\b(?:qty|quantity)\s*[:.]?\s*(?:\#\s*)?(?P<qty>\d{1,5})\b     # 'QTY: 60'
         |(?<![\d.])\bx\s*(?P<times>\d{1,4})\b(?!\s*(?:refills?|weeks?|months?|days?|times|per|/)))   # 'x 90'
     """, I | X)
+# '30 tablets of Tramadol ER 150mg', 'Sixty tablets of Tizanidine', 'Norco 10/325mg 60 tablets'
+# — not a dose: '1-2 tablets every 6 hours', '2 tablets daily'
 UNIT_COUNT = re.compile(
-    r"""\b(?P<n>\d{1,4}|one|two|three|four|five|six)(?:\s*\(\d{1,4}\))?\s+(?:(?:tablets?|tabs?|capsules?|caps?|patch(?:es)?|pills?|units?|boxes|containers?)\s+of\b
-        |(?:tablets|tabs|capsules|caps|patches|pills|lozenges|suppositories)\b)""",
-    I | X)                                                            # '30 tablets of Tramadol ER 150mg', 'Norco 10/325mg 60 tablets'
+    rf"""(?<![-\d])(?<!-\s)\b(?P<n>{NUMBER_WORD})(?:\s*\(\d{{1,4}}\))?\s+
+        (?:(?:tablets?|tabs?|capsules?|caps?|patch(?:es)?|pills?|units?|boxes|containers?)\s+of\b
+        |(?:tablets|tabs|capsules|caps|patches|pills|lozenges|suppositories)\b
+         (?!\s+(?:every|daily|per|a\s+day|q\.?\d|b\.?i\.?d|t\.?i\.?d|q\.?i\.?d|twice|three\s+times|at\s+bed|by\s+mouth|po\b|orally)))""",
+    I | X)
 REFILLS = re.compile(
     r"""(?:\b(?:with|plus|and|x|\+)\s*(?P<n>\d{1,2}|one|two|three|four|five|six|eleven|twelve)\s*refills?\b   # 'with 3 refills', 'x2 refills'
         |\brefills?\s*[:x]?\s*(?P<n2>\d{1,2})\b                                                          # 'refills x 2'
@@ -190,8 +198,6 @@ FREQUENCY = re.compile(
 DAYS_SUPPLY = re.compile(r"\b(?P<days>\d{1,3})[\s-]*days?(?:'s)?\s+supply\b|\b(?:for\s+)?(?P<days2>\d{1,3})\s+days\b(?!\s+rental)", I)
 
 # ---------------------------------------------------------------- counts of visits and sessions
-NUMBER_WORD = (r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-               r"fifteen|sixteen|eighteen|twenty|twenty-four|thirty|single)")
 VISIT_NOUN = r"(?:sessions?|visits?|treatments?|appointments?)"
 # 'Twelve sessions', 'Twelve (12) sessions', '12-18 sessions', '(24 sessions)', 'for eight sessions', 'Six physical therapy visits'
 WRITTEN_TOTAL = re.compile(
@@ -200,13 +206,14 @@ WRITTEN_TOTAL = re.compile(
 # 'three times a week for two weeks', '2-3 times a week for 6 weeks', '2x4', '1 times 8',
 # '3 days per week for 6 weeks'
 FREQUENCY_DURATION = re.compile(
-    rf"""\b(?:(?P<lo>{NUMBER_WORD})\s*(?:-|to)\s*)?(?P<per>{NUMBER_WORD})\s*
-        (?:x|times?|(?:days?|visits?|sessions?)(?=\s*(?:a|per|each|/)\s*(?:week|wk)))\s*
+    rf"""\b(?:(?:(?P<lo>{NUMBER_WORD})\s*(?:-|to)\s*)?(?P<per>{NUMBER_WORD})\s*
+        (?:x|times?|(?:days?|visits?|sessions?)(?=\s*(?:a|per|each|/)\s*(?:week|wk)))|(?P<per_word>once|twice|thrice))\s*
         (?:(?:a|per|each|/)\s*(?:week|wk)(?:ly)?\s*|weekly\s*)?
         (?:(?:for|over|times|x)\s*)?(?:(?P<dlo>{NUMBER_WORD})\s*(?:-|to)\s*)?(?P<weeks>{NUMBER_WORD})\b(?:\s*(?:weeks?|wks?)\b)?""",
     I | X)
 TIMES_N = re.compile(rf"(?:,\s*|\b)times\s+(?P<n>{NUMBER_WORD})\b", I)        # 'Physical therapy, times 12'
-LEADING_COUNT = re.compile(rf"^(?P<n>{NUMBER_WORD})(?:\s*\(\d{{1,4}}\))?\s+(?!(?:in|x|times?|to|-|or|of\s+the|month|week|day|year|hour)\b)[a-z]", I)
+LEADING_COUNT = re.compile(
+    rf"^(?P<n>{NUMBER_WORD})(?:\s*\(\d{{1,4}}\))?\s+(?!(?:in|x|times?|to|-|or|of\s+the|month|week|day|year|hour|refills?)\b)[a-z]", I)
 NOT_A_COUNT = re.compile(r"\b(?:rental|rent|month(?:s|ly)?\s+supply|one\s+month\s+supply|day\s+supply|stay|days?\s+rental)\b", I)
 
 # ---------------------------------------------------------------- citation clauses and titles
@@ -233,5 +240,5 @@ LEAD_IN = re.compile(
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")            # lexicon lookup words: 'hydrocodone/apap' → hydrocodone, apap
 HASH_COUNT = re.compile(r"\#\s*\d")                    # '#60' after a drug name marks it as requested
 # ---------------------------------------------------------------- categories
-# Drug requests the rules table decides: 'Associated surgical service: EKG', 'Botox injections'
-NOT_PHARMACEUTICAL = re.compile(r"^\s*Associated\s+surgical\s+service|\b(?:injections?|infusions?|blocks?)\b", re.I)
+# Drug requests the rules table decides: 'Botox injections', 'Toradol injection'
+NOT_PHARMACEUTICAL = re.compile(r"\b(?:injections?|infusions?|blocks?)\b", re.I)
