@@ -65,9 +65,10 @@ def _known_title_prefix(text: str) -> int:
 def split_sections(text: str) -> tuple[str, ...]:
     """'Muscle relaxants (for pain), Cyclobenzaprine (Flexeril)' → two sections.
 
-    Titles that contain commas stay whole: a piece starting in lowercase or with '&' continues the
-    previous title ('Opioids, criteria for use'), and titles listed in guideline_sections.csv are
-    kept together ('NSAIDs, GI symptoms & cardiovascular risk').
+    Titles that contain commas stay whole: titles listed in guideline_sections.csv are kept
+    together ('NSAIDs, GI symptoms & cardiovascular risk', 'Forearm, Wrist, and Hand Complaints
+    Chapter'); a piece opening with 'and ' starts the last title of a list ('A, and B'); any other
+    piece starting in lowercase or with '&' continues the previous title ('Opioids, criteria for use').
     """
     text = fold(text).strip(" .;,")
     if not text:
@@ -85,7 +86,9 @@ def split_sections(text: str) -> tuple[str, ...]:
                 break
         else:
             piece = pieces[i]
-            if out and (piece[0].islower() or piece[0] in "&(") and not piece[0].isdigit():
+            if out and piece.lower().startswith("and ") and len(piece) > 4:
+                out.append(piece[4:].strip())
+            elif out and (piece[0].islower() or piece[0] in "&(") and not piece[0].isdigit():
                 out[-1] = f"{out[-1]}, {piece}"
             else:
                 out.append(piece)
@@ -121,10 +124,10 @@ def chapter_topic(text: str) -> tuple[str, ...]:
         head, rest = text[:n], text[n:]
         if rest.startswith("/") or (rest.startswith(" (") and "/" in rest):
             rest = rest.replace("/", ", ", 1)
-        return split_sections(rx.AND_LIST.sub(", ", head + rest))
+        return split_sections(head + rest)
     parts = _top_level_split(text, ",/", maxsplit=1)
     if len(parts) == 2 and parts[0] and parts[1]:
-        return (parts[0], *split_sections(rx.AND_LIST.sub(", ", parts[1])))
+        return (parts[0], *split_sections(parts[1]))
     if text.endswith(")"):
         depth = 0
         for k in range(len(text) - 1, -1, -1):
@@ -243,8 +246,7 @@ def _notice_citation(text: str, tail: re.Match | None) -> Citation:
     while n < len(kept) and rx.EDITION_PIECE.match(kept[n]):
         n += 1
     document = ", ".join(kept[:n])
-    return Citation(source, document, split_sections(rx.AND_LIST.sub(", ", ", ".join(kept[n:]))), pages,
-                    fold(text).strip(" ."))
+    return Citation(source, document, split_sections(", ".join(kept[n:])), pages, fold(text).strip(" ."))
 
 
 @lru_cache(maxsize=1 << 16)
