@@ -187,7 +187,7 @@ def _dask_results(args: list[tuple], scheduler: str | None):
     The workers must see RAW at the same path (a shared filesystem); results stream back in order.
     """
     try:
-        from distributed import Client, LocalCluster, as_completed  # noqa: F401
+        from distributed import Client, LocalCluster
     except ImportError:
         raise BuildError("the dask engine needs the 'dask' extra: pip install 'imr-dataset[dask]'") from None
     cluster = None if scheduler else LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
@@ -238,44 +238,56 @@ def build(raw: str | Path, data: str | Path, jobs: int | None = None, max_bytes:
         raise BuildError(f"no .pdf or .txt files under {raw}")
     jobs = jobs or os.cpu_count() or 1
     with build_lock(paths):
+        for stale in paths.builds.glob(".staging-*"):    # left by killed builds (we hold the lock)
+            shutil.rmtree(stale, ignore_errors=True)
         staging = paths.builds / f".staging-{os.getpid()}"
-        shutil.rmtree(staging, ignore_errors=True)
-        parquet = staging / "parquet"
-        writers = {t: PartWriter(parquet, t) for t in TABLES}
-        summary = BuildSummary(files=len(files), data=paths.root)
-        seen_ids: dict[str, str] = {}
-        seen_cases: dict[str, str] = {}
-        hashes: list[tuple[str, str]] = []
-        cache = ExtractCache(paths.cache / f"{EXTRACTOR_VERSION}.sqlite") if use_cache else None
-        for result in _results(_batches(files, batch_size), raw.absolute(), jobs, max_bytes, engine, scheduler,
-                               cache.path if cache else None):
-            if cache is not None:
-                cache.put_many(result.new_cache_entries)
-            frames = _dedupe(result, seen_ids, seen_cases)
-            for table, df in frames.items():
-                writers[table].add(df)
-            for table in ("letters", "items", "citations"):
-                setattr(summary, table, getattr(summary, table) + frames[table].height)
-            summary.reject_reasons.update(frames["rejects"]["reason"].to_list())
-            hashes.extend(result.hashes)
-            if progress:
-                progress(result.files)
-        for writer in writers.values():
-            writer.close()
-        summary.rejects = sum(summary.reject_reasons.values())
-        file_rejects = _file_level_rejects(parquet)
-        if summary.letters + file_rejects != summary.files:
-            raise BuildError(f"accounting failed: {summary.letters} letters + {file_rejects} rejected files "
-                             f"!= {summary.files} input files")
-        summary.build_id = hashlib.sha256(
-            json.dumps([EXTRACTOR_VERSION, sorted(hashes), [f.relative_to(raw).as_posix() for f in files]]).encode()
-        ).hexdigest()[:16]
-        _write_manifest(parquet, summary, hashes)
-        _publish(paths, staging, summary.build_id)
-        if paths.cache.exists():   # entries of other extractor versions can never be hit again
-            for old in paths.cache.iterdir():
-                if not old.name.startswith(f"{EXTRACTOR_VERSION}.sqlite"):
-                    old.unlink(missing_ok=True)
+        try:
+            summary = _build_into(staging, paths, raw, files, jobs, max_bytes, batch_size, progress, engine,
+                                  scheduler, use_cache)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)   # gone after a publish; the debris of a failure
+    return summary
+
+
+def _build_into(staging: Path, paths: DataPaths, raw: Path, files: list[Path], jobs: int, max_bytes: int,
+                batch_size: int, progress, engine: str, scheduler: str | None, use_cache: bool) -> BuildSummary:
+    """Stream every batch into Parquet under staging, check the accounting, publish."""
+    parquet = staging / "parquet"
+    writers = {t: PartWriter(parquet, t) for t in TABLES}
+    summary = BuildSummary(files=len(files), data=paths.root)
+    seen_ids: dict[str, str] = {}
+    seen_cases: dict[str, str] = {}
+    hashes: list[tuple[str, str]] = []
+    cache = ExtractCache(paths.cache / f"{EXTRACTOR_VERSION}.sqlite") if use_cache else None
+    for result in _results(_batches(files, batch_size), raw.absolute(), jobs, max_bytes, engine, scheduler,
+                           cache.path if cache else None):
+        if cache is not None:
+            cache.put_many(result.new_cache_entries)
+        frames = _dedupe(result, seen_ids, seen_cases)
+        for table, df in frames.items():
+            writers[table].add(df)
+        for table in ("letters", "items", "citations"):
+            setattr(summary, table, getattr(summary, table) + frames[table].height)
+        summary.reject_reasons.update(frames["rejects"]["reason"].to_list())
+        hashes.extend(result.hashes)
+        if progress:
+            progress(result.files)
+    for writer in writers.values():
+        writer.close()
+    summary.rejects = sum(summary.reject_reasons.values())
+    file_rejects = _file_level_rejects(parquet)
+    if summary.letters + file_rejects != summary.files:
+        raise BuildError(f"accounting failed: {summary.letters} letters + {file_rejects} rejected files "
+                         f"!= {summary.files} input files")
+    summary.build_id = hashlib.sha256(
+        json.dumps([EXTRACTOR_VERSION, sorted(hashes), [f.relative_to(raw).as_posix() for f in files]]).encode()
+    ).hexdigest()[:16]
+    _write_manifest(parquet, summary, hashes)
+    _publish(paths, staging, summary.build_id)
+    if paths.cache.exists():   # entries of other extractor versions can never be hit again
+        for old in paths.cache.iterdir():
+            if not old.name.startswith(f"{EXTRACTOR_VERSION}.sqlite"):
+                old.unlink(missing_ok=True)
     return summary
 
 

@@ -173,3 +173,17 @@ def test_the_pdf_and_the_text_of_one_letter_are_one_letter(tmp_path):
     text_to_pdf(text, raw / "seed.pdf")
     summary = build(raw, tmp_path / "data", jobs=1)
     assert (summary.letters, summary.reject_reasons["duplicate"]) == (1, 1)
+
+
+def test_a_failed_build_leaves_no_staging_and_the_previous_dataset(tmp_path, raw_dir, monkeypatch):
+    import pipeline.build as build_module
+
+    data = tmp_path / "data"
+    before = build(raw_dir, data, jobs=1)
+    (data / "builds" / ".staging-99999").mkdir()                 # debris of a killed build
+    monkeypatch.setattr(build_module, "_publish", lambda *a: (_ for _ in ()).throw(OSError("disk full")))
+    shutil.copy(LETTERS / "y2016_drugs.txt", raw_dir)
+    with pytest.raises(OSError):
+        build(raw_dir, data, jobs=1)
+    assert [p.name for p in (data / "builds").iterdir()] == [before.build_id]
+    assert check_dataset(data) == []
