@@ -59,9 +59,9 @@ class BuildSummary:
 
 
 # ---------------------------------------------------------------- one batch (runs in a worker)
-def _extract_bytes(rel: str, data: bytes):
+def _extract_bytes(rel: str, data: bytes, sha: str):
     """(letter row, item rows, citation rows, reject rows) of one readable file; never raises."""
-    got = letter_from_bytes(rel, data)
+    got = letter_from_bytes(rel, data, sha)
     if isinstance(got, Reject):
         return None, [], [], [reject_row(got)]
     try:
@@ -106,7 +106,7 @@ def process_batch(paths: list[str], raw: str, max_bytes: int = DEFAULT_MAX_BYTES
             if sha in cached:
                 result = _with_path(cached[sha], rel)
             else:
-                result = _extract_bytes(rel, data)
+                result = _extract_bytes(rel, data, sha)
                 if cache_path:
                     new_entries[sha] = ExtractCache.pack(result)
             letter, items, citations, rejects = result

@@ -100,9 +100,10 @@ def read_bytes(path: Path, raw: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tup
     return rel, data
 
 
-def letter_from_bytes(rel: str, data: bytes) -> RawLetter | Reject:
-    """Text of a .pdf (pypdfium2) or .txt (UTF-8, cp1252 fallback), normalised; a Reject for bad content."""
-    digest = hashlib.sha256(data).hexdigest()
+def letter_from_bytes(rel: str, data: bytes, digest: str | None = None) -> RawLetter | Reject:
+    """Text of a .pdf (pypdfium2) or .txt (UTF-8, cp1252 fallback), normalised; a Reject for bad content.
+    `digest` is the bytes' SHA-256 when the caller has it already."""
+    digest = digest or hashlib.sha256(data).hexdigest()
     if rel.lower().endswith(".pdf"):
         if not data.lstrip()[:5].startswith(b"%PDF"):
             return Reject(rel, "ingest", "unreadable_pdf", f"not a PDF (starts with {data[:16]!r})")

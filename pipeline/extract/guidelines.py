@@ -29,7 +29,9 @@ class Citation:
     text: str
 
 
-NONE_CITED = Citation("none", None, (), (), "")
+def none_cited(line: str) -> Citation:
+    """The reviewer cited nothing ('did not cite any medical evidence')."""
+    return Citation("none", None, (), (), line)
 
 
 @cache
@@ -251,10 +253,10 @@ def _notice_citation(text: str, tail: re.Match | None) -> Citation:
 
 @lru_cache(maxsize=1 << 16)
 def parse_citations(line: str) -> tuple[Citation, ...]:
-    """All documents cited in one guideline line; (NONE_CITED,) when the line says nothing was cited."""
+    """All documents cited in one guideline line; (none_cited(line),) when the line cites nothing."""
     line = fold(line)
     if not line or rx.NOT_CITED.search(line):
-        return (Citation("none", None, (), (), line),)
+        return (none_cited(line),)
     if m := rx.NOTICE_BASED_ON.search(line):
         return tuple(_notice_sentence(m["citation"]))
     groups = rx.DECISION_BASED_ON.split(line)
@@ -263,4 +265,4 @@ def parse_citations(line: str) -> tuple[Citation, ...]:
     for group in groups:
         if group.strip(" ."):
             out.extend(_group(group))
-    return tuple(out) or (Citation("none", None, (), (), line),)
+    return tuple(out) or (none_cited(line),)

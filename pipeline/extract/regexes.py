@@ -27,7 +27,6 @@ SUMMARY_TITLE = re.compile(r"CLINICAL\s+CASE\s+SUMMARY", I)        # final layou
 CREDENTIALS_TITLE = re.compile(r"The\s+Expert\s+Reviewer\s+has\s+the\s+following\s+credentials:?", I)
 NOTICE_SUMMARY = re.compile(r"^\s*Case\s+Summary:", I | M)          # 'Case Summary:' (2013)
 NOTICE_DOCUMENTS = re.compile(r"^\s*Documents\s+Reviewed\s+for\s+Determination:", I | M)
-NOTICE_QUALIFICATIONS = re.compile(r"Medical\s+Qualifications\s+of\s+the\s+Expert\s+Reviewer:", I)
 NOTICE_CLOSING = re.compile(r"This\s+determination\s+is\s+final\s+and\s+binding", I)
 
 # Page furniture of multi-page letters: 'Page 2 of 3' with the case-number line printed next to it
