@@ -8,8 +8,8 @@ __version__ = "0.1.0"
 
 def _extractor_version() -> str:
     """The package version plus a digest of everything that decides extraction output (the
-    extractors, layouts, cleaning, row building, schemas and lookup tables), so the extract cache
-    can never serve rows made by other code."""
+    extractors, layouts, cleaning, row building, schemas and lookup tables), so a rebuild never
+    appends to rows made by other code."""
     root = Path(__file__).resolve().parent
     sources = sorted([*root.glob("extract/*.py"), *root.glob("layouts/*.py"), root / "clean.py",
                       root / "ingest.py", root / "rows.py", *root.parent.glob("schemas/*.py"),

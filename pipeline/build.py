@@ -1,5 +1,12 @@
-"""The stage runner: ingest → extract → validate in batches across worker processes, then dedupe,
-write partitioned Parquet into a fresh build directory and publish it atomically.
+"""The stage runner: batches of files go to worker processes (pipeline.batch), which write part files
+into a fresh build directory; this process dedupes across batches, checks the accounting and
+publishes the build atomically.
+
+A rebuild of a grown RAW is an append: when every file of the published build is unchanged (same
+size and mtime, or else the same SHA-256) and the extractor version and size cap are the same, only
+the new files are processed and the published part files are hard-linked into the new build.
+Anything else (a file changed or removed, a new file that sorts before an existing copy of itself)
+is a full build.
 
 Every input file ends as exactly one letters row or one file-level rejects row; the build checks
 `letters + file-level rejects == files` before it publishes.
@@ -11,6 +18,7 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import math
 import multiprocessing
 import os
 import shutil
@@ -21,29 +29,23 @@ from pathlib import Path
 import polars as pl
 
 from pipeline import EXTRACTOR_VERSION
-from pipeline.cache import ExtractCache
-from pipeline.extract.letter import ExtractError, extract_letter
-from pipeline.ingest import DEFAULT_MAX_BYTES, Reject, discover, letter_from_bytes, read_bytes
-from pipeline.load import PartWriter, write_database
+from pipeline.batch import BatchResult, process_batch
+from pipeline.ingest import DEFAULT_MAX_BYTES, Reject, discover
+from pipeline.load import complete_tables, drop_letters, write_database, write_parts
 from pipeline.paths import DataPaths
-from pipeline.rows import letter_rows, reject_row
-from pipeline.validate import frame, validate
-from schemas.tables import TABLES
+from pipeline.rows import reject_row
+from pipeline.validate import frame
 
-BATCH_SIZE = 1024
+MIN_BATCH, MAX_BATCH = 256, 4096   # per-batch validation has a fixed cost; a batch's rows live in one worker
+BATCHES_PER_BUILD = 8              # enough batches to keep every worker busy to the end
 
 
 class BuildError(RuntimeError):
     """A build that cannot run or would publish an inconsistent dataset."""
 
 
-@dataclass
-class BatchResult:
-    frames: dict[str, pl.DataFrame]                  # validated rows per table (rejects included)
-    kept: list[tuple[str, str | None, str]]          # (letter_id, case_number, source_path), in input order
-    hashes: list[tuple[str, str]]                    # (source_path, sha256) of every readable file
-    files: int = 0                                   # input files in the batch
-    new_cache_entries: dict = field(default_factory=dict)   # sha256 → packed rows extracted in this batch
+class _NeedsFullBuild(Exception):
+    """An append would change rows already published (a new file sorts before an existing copy of itself)."""
 
 
 @dataclass
@@ -56,129 +58,193 @@ class BuildSummary:
     reject_reasons: Counter = field(default_factory=Counter)
     build_id: str = ""
     data: Path = Path()
+    mode: str = "full"        # full | append | unchanged
+    processed: int = 0        # files ingested and extracted by this build
+
+    def add(self, result: BatchResult) -> None:
+        self.processed += result.files
+        for table in ("letters", "items", "citations", "rejects"):
+            setattr(self, table, getattr(self, table) + result.rows.get(table, 0))
+        self.reject_reasons.update(result.reject_reasons)
 
 
-# ---------------------------------------------------------------- one batch (runs in a worker)
-def _extract_bytes(rel: str, data: bytes, sha: str):
-    """(letter row, item rows, citation rows, reject rows) of one readable file; never raises."""
-    got = letter_from_bytes(rel, data, sha)
-    if isinstance(got, Reject):
-        return None, [], [], [reject_row(got)]
-    try:
-        fields = extract_letter(got.text)
-    except ExtractError as exc:
-        return None, [], [], [reject_row(Reject(got.source_path, "extract", exc.reason, str(exc)))]
-    except Exception as exc:  # noqa: BLE001 - a bug must cost one letter, not the build
-        detail = f"{type(exc).__name__}: {exc}"
-        return None, [], [], [reject_row(Reject(got.source_path, "extract", "extract_error", detail))]
-    return letter_rows(got, fields)
-
-
-def _with_path(rows: tuple, rel: str) -> tuple:
-    """Cached rows of identical bytes seen under another name, relabelled with this file's path."""
-    letter, items, citations, rejects = rows
-    if letter is not None:
-        letter = {**letter, "source_path": rel}
-    return letter, items, citations, [{**r, "source_path": rel} for r in rejects]
-
-
-def process_batch(paths: list[str], raw: str, max_bytes: int = DEFAULT_MAX_BYTES,
-                  cache_path: str | None = None) -> BatchResult:
-    """Ingest, extract and validate a batch of files; identical letters within the batch are deduplicated.
-
-    Files whose bytes are in the extract cache are not extracted again; new results are returned
-    in BatchResult.new_cache_entries for the build process to store.
-    """
-    raw_path = Path(raw)
-    read = [read_bytes(Path(p), raw_path, max_bytes) for p in paths]
-    shas = [hashlib.sha256(r[1]).hexdigest() if not isinstance(r, Reject) else None for r in read]
-    cached = ExtractCache(Path(cache_path)).get_many([s for s in shas if s]) if cache_path else {}
-    rows: dict[str, list[dict]] = {t: [] for t in TABLES}
-    hashes: list[tuple[str, str]] = []
-    new_entries: dict[str, tuple] = {}
-    seen: dict[str, str] = {}
-    for got, sha in zip(read, shas):
-        if isinstance(got, Reject):
-            letter, items, citations, rejects = None, [], [], [reject_row(got)]
-        else:
-            rel, data = got
-            hashes.append((rel, sha))
-            if sha in cached:
-                result = _with_path(cached[sha], rel)
-            else:
-                result = _extract_bytes(rel, data, sha)
-                if cache_path:
-                    new_entries[sha] = ExtractCache.pack(result)
-            letter, items, citations, rejects = result
-        if letter is not None and letter["letter_id"] in seen:
-            rejects = [reject_row(Reject(letter["source_path"], "dedupe", "duplicate",
-                                         f"same letter text as {seen[letter['letter_id']]}", letter["letter_id"]))]
-            letter, items, citations = None, [], []
-        if letter is not None:
-            seen[letter["letter_id"]] = letter["source_path"]
-            rows["letters"].append(letter)
-        rows["items"].extend(items)
-        rows["citations"].extend(citations)
-        rows["rejects"].extend(rejects)
-    frames = _validated(rows)
-    kept = list(zip(frames["letters"]["letter_id"].to_list(), frames["letters"]["case_number"].to_list(),
-                    frames["letters"]["source_path"].to_list()))
-    return BatchResult(frames, kept, hashes, len(paths), new_entries)
-
-
-def _schema_rejects(bad: pl.DataFrame, source: dict[str, str], item_number: pl.Expr, what: str = "") -> pl.DataFrame:
-    """Rows that failed a schema check, as rejects rows naming the failed checks."""
-    return bad.select(
-        pl.col("letter_id").replace_strict(source, default="", return_dtype=pl.String).alias("source_path"),
-        pl.col("letter_id"), item_number.cast(pl.Int64).alias("item_number"),
-        pl.lit("validate").alias("stage"), pl.lit("schema_check").alias("reason"),
-        (pl.lit(what) + pl.col("detail")).alias("detail"))
-
-
-def _validated(rows: dict[str, list[dict]]) -> dict[str, pl.DataFrame]:
-    """Validate letters, items, citations; failing rows become rejects, and so do the rows that hang on them
-    (a failed letter takes its items and citations along, a failed item its citations)."""
-    source = {r["letter_id"]: r["source_path"] for r in rows["letters"]}
-    letters, bad_letters = validate("letters", frame("letters", rows["letters"]))
-    items, bad_items = validate("items", frame("items", rows["items"]).join(
-        letters.select("letter_id"), on="letter_id", how="semi"))
-    citations, bad_citations = validate("citations", frame("citations", rows["citations"]).join(
-        items.select("letter_id", "item_number"), on=["letter_id", "item_number"], how="semi"))
-    rejects = pl.concat([
-        frame("rejects", rows["rejects"]),
-        _schema_rejects(bad_letters, source, pl.lit(None)),
-        _schema_rejects(bad_items, source, pl.col("item_number")),
-        _schema_rejects(bad_citations, source, pl.col("item_number"), "citation: "),
-    ])
-    # a reject that fails its own schema is a bug in this code: fail loudly rather than drop it
-    return {"letters": letters, "items": items, "citations": citations,
-            "rejects": TABLES["rejects"].validate(rejects)}
+@dataclass
+class _Run:
+    """One build in progress: where it writes, what it has seen, what it has counted."""
+    parquet: Path
+    summary: BuildSummary
+    inputs: dict[str, list] = field(default_factory=dict)     # source_path → [sha256 | None, size, mtime_ns]
+    seen_ids: dict[str, str] = field(default_factory=dict)    # letter_id → kept source_path
+    seen_cases: dict[str, str] = field(default_factory=dict)  # case_number → kept source_path
+    dedupe_rejects: list[dict] = field(default_factory=list)
+    published: frozenset[str] = frozenset()                   # source paths of letters already published
+    max_bytes: int = DEFAULT_MAX_BYTES
 
 
 # ---------------------------------------------------------------- the whole build
+def batch_size_for(n: int) -> int:
+    """Depends on the number of files only, so the same input always gives the same part files."""
+    return min(MAX_BATCH, max(MIN_BATCH, math.ceil(n / BATCHES_PER_BUILD)))
+
+
 def _batches(paths: list[Path], size: int) -> list[list[str]]:
     names = [str(p.absolute()) for p in paths]
     return [names[i:i + size] for i in range(0, len(names), size)]
 
 
-def _results(batches: list[list[str]], raw: Path, jobs: int, max_bytes: int, engine: str = "local",
-             scheduler: str | None = None, cache_path: Path | None = None):
+def _results(args: list[tuple], jobs: int, engine: str = "local", scheduler: str | None = None):
     """BatchResults in input order: in-process for small inputs, a spawn pool, or a Dask cluster."""
-    args = [(b, str(raw), max_bytes, str(cache_path) if cache_path else None) for b in batches]
     if engine == "dask":
         yield from _dask_results(args, scheduler)
         return
-    if jobs <= 1 or len(batches) <= 1:
+    if jobs <= 1 or len(args) <= 1:
         for a in args:
             yield process_batch(*a)
         return
     ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(jobs) as pool:
+    with ctx.Pool(min(jobs, len(args))) as pool:
         yield from pool.imap(_star, args, chunksize=1)
 
 
 def _star(args):
     return process_batch(*args)
+
+
+@contextlib.contextmanager
+def build_lock(paths: DataPaths):
+    """An OS-level lock on DATA: a second build fails fast; a killed build leaves no stale lock."""
+    paths.root.mkdir(parents=True, exist_ok=True)
+    fh = open(paths.lock, "w")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fh.close()
+        raise BuildError(f"another build is running on {paths.root} (lock {paths.lock})") from None
+    try:
+        yield
+    finally:
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()
+
+
+def build(raw: str | Path, data: str | Path, jobs: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+          batch_size: int | None = None, progress=None, engine: str = "local",
+          scheduler: str | None = None, append: bool = True) -> BuildSummary:
+    """Build the dataset from RAW into DATA and publish it atomically (an append when RAW only grew)."""
+    raw = Path(raw)
+    if not raw.is_dir():
+        raise BuildError(f"RAW directory not found: {raw}")
+    paths = DataPaths.at(data)
+    files = discover(raw)
+    if not files:
+        raise BuildError(f"no .pdf or .txt files under {raw}")
+    options = dict(jobs=jobs or os.cpu_count() or 1, max_bytes=max_bytes, batch_size=batch_size,
+                   progress=progress, engine=engine, scheduler=scheduler)
+    with build_lock(paths):
+        for stale in paths.builds.glob(".staging-*"):    # left by killed builds (we hold the lock)
+            shutil.rmtree(stale, ignore_errors=True)
+        staging = paths.builds / f".staging-{os.getpid()}"
+        try:
+            previous = _previous(paths, max_bytes) if append else None
+            new, restat = _new_files(raw, files, previous["inputs"]) if previous else (None, {})
+            if new is not None:
+                with contextlib.suppress(_NeedsFullBuild):
+                    return _append(staging, paths, raw, files, new, previous, restat, **options)
+                shutil.rmtree(staging, ignore_errors=True)
+            summary = _full(staging, paths, raw, files, **options)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)   # gone after a publish; the debris of a failure
+    return summary
+
+
+def _full(staging: Path, paths: DataPaths, raw: Path, files: list[Path], **options) -> BuildSummary:
+    """Every file through the workers into a fresh staging directory, then publish."""
+    run = _Run(staging / "parquet", BuildSummary(files=len(files), data=paths.root), max_bytes=options["max_bytes"])
+    _run_batches(run, raw, files, "", **options)
+    return _finish(run, paths, staging, raw, files)
+
+
+def _append(staging: Path, paths: DataPaths, raw: Path, files: list[Path], new: list[Path], previous: dict,
+            restat: dict[str, list], **options) -> BuildSummary:
+    """Only the new files through the workers; the published part files are linked, not rewritten."""
+    counts = previous["counts"]
+    summary = BuildSummary(files=len(files), data=paths.root, mode="append" if new else "unchanged",
+                           letters=counts["letters"], items=counts["items"], citations=counts["citations"],
+                           rejects=counts["rejects"], reject_reasons=Counter(previous["reject_reasons"]))
+    if not new:
+        summary.build_id = previous["build_id"]
+        if not paths.database.exists():
+            write_database(paths.database, paths.parquet)
+        return summary
+    run = _Run(staging / "parquet", summary, inputs={**previous["inputs"], **restat}, max_bytes=options["max_bytes"])
+    _link_tree(paths.parquet.resolve(), run.parquet)
+    letters = pl.read_parquet(run.parquet / "letters" / "**" / "*.parquet", hive_partitioning=False,
+                              columns=["letter_id", "case_number", "source_path"])
+    for letter_id, case, source in letters.iter_rows():
+        run.seen_ids[letter_id] = source
+        if case:
+            run.seen_cases[case] = source
+    run.published = frozenset(letters["source_path"].to_list())
+    segment = hashlib.sha256(json.dumps([previous["build_id"], [str(p) for p in new]]).encode()).hexdigest()[:8]
+    _run_batches(run, raw, new, f"{segment}-", **options)
+    return _finish(run, paths, staging, raw, files)
+
+
+def _run_batches(run: _Run, raw: Path, files: list[Path], prefix: str, jobs: int,
+                 max_bytes: int, batch_size: int | None, progress, engine: str, scheduler: str | None) -> None:
+    """Process files in batches (part files named <prefix><batch number>), dedupe across batches."""
+    batches = _batches(files, batch_size or batch_size_for(len(files)))
+    args = [(b, str(raw.absolute()), str(run.parquet), f"{prefix}{k:05d}", max_bytes) for k, b in enumerate(batches)]
+    run.parquet.mkdir(parents=True, exist_ok=True)
+    for result in _results(args, jobs, engine, scheduler):
+        run.summary.add(result)
+        for rel, sha, size, mtime in result.inputs:
+            run.inputs[rel] = [sha, size, mtime]
+        _dedupe(run, result)
+        if progress:
+            progress(result.files)
+    if run.dedupe_rejects:
+        rejects = frame("rejects", run.dedupe_rejects)
+        write_parts(run.parquet, f"{prefix}dedupe", {"rejects": rejects})
+        run.summary.rejects += rejects.height
+        run.summary.reject_reasons.update(rejects["reason"].to_list())
+
+
+def _dedupe(run: _Run, result: BatchResult) -> None:
+    """Drop letters seen in earlier batches (same text, or same case number): the first in path order is kept."""
+    drop: list[str] = []
+    for letter_id, case, source in result.kept:
+        kept = run.seen_ids.get(letter_id) or (run.seen_cases.get(case) if case else None)
+        if kept is None:
+            run.seen_ids[letter_id] = source
+            if case:
+                run.seen_cases[case] = source
+            continue
+        if kept in run.published and source < kept:
+            raise _NeedsFullBuild(f"{source} sorts before its published copy {kept}")
+        drop.append(letter_id)
+        why = "same letter text" if letter_id in run.seen_ids else f"same case number {case}"
+        run.dedupe_rejects.append(reject_row(Reject(source, "dedupe", "duplicate", f"{why} as {kept}", letter_id)))
+    if drop:
+        for table, n in drop_letters(run.parquet, result.name, drop).items():
+            setattr(run.summary, table, getattr(run.summary, table) - n)
+
+
+def _finish(run: _Run, paths: DataPaths, staging: Path, raw: Path, files: list[Path]) -> BuildSummary:
+    """Check the accounting, write the manifest, publish."""
+    summary = run.summary
+    complete_tables(run.parquet)
+    file_rejects = _file_level_rejects(run.parquet)
+    if summary.letters + file_rejects != summary.files:
+        raise BuildError(f"accounting failed: {summary.letters} letters + {file_rejects} rejected files "
+                         f"!= {summary.files} input files")
+    hashes = sorted((rel, entry[0]) for rel, entry in run.inputs.items() if entry[0])
+    summary.build_id = hashlib.sha256(
+        json.dumps([EXTRACTOR_VERSION, hashes, [f.relative_to(raw).as_posix() for f in files]]).encode()
+    ).hexdigest()[:16]
+    _write_manifest(run)
+    _publish(paths, staging, summary.build_id)
+    return summary
 
 
 def _dask_results(args: list[tuple], scheduler: str | None):
@@ -208,128 +274,72 @@ def _dask_results(args: list[tuple], scheduler: str | None):
             cluster.close()
 
 
-@contextlib.contextmanager
-def build_lock(paths: DataPaths):
-    """An OS-level lock on DATA: a second build fails fast; a killed build leaves no stale lock."""
-    paths.root.mkdir(parents=True, exist_ok=True)
-    fh = open(paths.lock, "w")
+def _previous(paths: DataPaths, max_bytes: int) -> dict | None:
+    """The published build's manifest when a build may append to it (same extractor, same size cap)."""
     try:
-        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        fh.close()
-        raise BuildError(f"another build is running on {paths.root} (lock {paths.lock})") from None
-    try:
-        yield
-    finally:
-        fcntl.flock(fh, fcntl.LOCK_UN)
-        fh.close()
+        manifest = json.loads(paths.manifest.read_text())
+    except (OSError, ValueError):
+        return None
+    if manifest.get("extractor_version") != EXTRACTOR_VERSION or manifest.get("max_bytes") != max_bytes:
+        return None
+    if not paths.database.exists() and not paths.parquet.is_symlink():
+        return None
+    return manifest
 
 
-def build(raw: str | Path, data: str | Path, jobs: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-          batch_size: int = BATCH_SIZE, progress=None, engine: str = "local",
-          scheduler: str | None = None, use_cache: bool = True) -> BuildSummary:
-    """Build the dataset from RAW into DATA and publish it atomically."""
-    raw = Path(raw)
-    if not raw.is_dir():
-        raise BuildError(f"RAW directory not found: {raw}")
-    paths = DataPaths.at(data)
-    files = discover(raw)
-    if not files:
-        raise BuildError(f"no .pdf or .txt files under {raw}")
-    jobs = jobs or os.cpu_count() or 1
-    with build_lock(paths):
-        for stale in paths.builds.glob(".staging-*"):    # left by killed builds (we hold the lock)
-            shutil.rmtree(stale, ignore_errors=True)
-        staging = paths.builds / f".staging-{os.getpid()}"
+def _new_files(raw: Path, files: list[Path], published: dict[str, list]) -> tuple[list[Path] | None, dict]:
+    """(the files not in the published build, or None when a published file changed or is gone;
+    the new [sha256, size, mtime_ns] of published files that were touched but hold the same bytes).
+
+    A file with the size and mtime it had is unchanged; one that was touched is hashed again.
+    """
+    current = {f.relative_to(raw).as_posix(): f for f in files}
+    restat: dict[str, list] = {}
+    for rel, (sha, size, mtime) in published.items():
+        path = current.get(rel)
+        if path is None:
+            return None, {}
         try:
-            summary = _build_into(staging, paths, raw, files, jobs, max_bytes, batch_size, progress, engine,
-                                  scheduler, use_cache)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)   # gone after a publish; the debris of a failure
-    return summary
+            stat = path.stat()
+            if (stat.st_size, stat.st_mtime_ns) == (size, mtime):
+                continue
+            if sha is None or stat.st_size != size or hashlib.sha256(path.read_bytes()).hexdigest() != sha:
+                return None, {}
+        except OSError:
+            return None, {}
+        restat[rel] = [sha, stat.st_size, stat.st_mtime_ns]
+    return [f for rel, f in current.items() if rel not in published], restat
 
 
-def _build_into(staging: Path, paths: DataPaths, raw: Path, files: list[Path], jobs: int, max_bytes: int,
-                batch_size: int, progress, engine: str, scheduler: str | None, use_cache: bool) -> BuildSummary:
-    """Stream every batch into Parquet under staging, check the accounting, publish."""
-    parquet = staging / "parquet"
-    writers = {t: PartWriter(parquet, t) for t in TABLES}
-    summary = BuildSummary(files=len(files), data=paths.root)
-    seen_ids: dict[str, str] = {}
-    seen_cases: dict[str, str] = {}
-    hashes: list[tuple[str, str]] = []
-    cache = ExtractCache(paths.cache / f"{EXTRACTOR_VERSION}.sqlite") if use_cache else None
-    for result in _results(_batches(files, batch_size), raw.absolute(), jobs, max_bytes, engine, scheduler,
-                           cache.path if cache else None):
-        if cache is not None:
-            cache.put_many(result.new_cache_entries)
-        frames = _dedupe(result, seen_ids, seen_cases)
-        for table, df in frames.items():
-            writers[table].add(df)
-        for table in ("letters", "items", "citations"):
-            setattr(summary, table, getattr(summary, table) + frames[table].height)
-        summary.reject_reasons.update(frames["rejects"]["reason"].to_list())
-        hashes.extend(result.hashes)
-        if progress:
-            progress(result.files)
-    for writer in writers.values():
-        writer.close()
-    summary.rejects = sum(summary.reject_reasons.values())
-    file_rejects = _file_level_rejects(parquet)
-    if summary.letters + file_rejects != summary.files:
-        raise BuildError(f"accounting failed: {summary.letters} letters + {file_rejects} rejected files "
-                         f"!= {summary.files} input files")
-    summary.build_id = hashlib.sha256(
-        json.dumps([EXTRACTOR_VERSION, sorted(hashes), [f.relative_to(raw).as_posix() for f in files]]).encode()
-    ).hexdigest()[:16]
-    _write_manifest(parquet, summary, hashes)
-    _publish(paths, staging, summary.build_id)
-    if paths.cache.exists():   # entries of other extractor versions can never be hit again
-        for old in paths.cache.iterdir():
-            if not old.name.startswith(f"{EXTRACTOR_VERSION}.sqlite"):
-                old.unlink(missing_ok=True)
-    return summary
-
-
-def _dedupe(result: BatchResult, seen_ids: dict[str, str], seen_cases: dict[str, str]):
-    """Drop letters seen in earlier batches (same text, or same case number): the first in path order is kept."""
-    drop: list[str] = []
-    extra: list[dict] = []
-    for letter_id, case, source in result.kept:
-        kept = seen_ids.get(letter_id) or (seen_cases.get(case) if case else None)
-        if kept:
-            drop.append(letter_id)
-            why = "same letter text" if letter_id in seen_ids else f"same case number {case}"
-            extra.append(reject_row(Reject(source, "dedupe", "duplicate", f"{why} as {kept}", letter_id)))
-            continue
-        seen_ids[letter_id] = source
-        if case:
-            seen_cases[case] = source
-    frames = dict(result.frames)
-    if drop:
-        gone = pl.Series(drop).implode()
-        for table in ("letters", "items", "citations"):
-            frames[table] = frames[table].filter(~pl.col("letter_id").is_in(gone))
-        frames["rejects"] = pl.concat([frames["rejects"], frame("rejects", extra)])
-    return frames
+def _link_tree(source: Path, target: Path) -> None:
+    """Hard-link every part file of a published build into a new one (a copy where links fail)."""
+    for path in source.rglob("*.parquet"):
+        dest = target / path.relative_to(source)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, dest)
+        except OSError:
+            shutil.copy2(path, dest)
 
 
 def _file_level_rejects(parquet: Path) -> int:
     """Rejects that stand for a whole input file (not one item of a letter that landed)."""
-    df = pl.read_parquet(parquet / "rejects" / "*.parquet")
+    df = pl.read_parquet(parquet / "rejects" / "*.parquet", columns=["item_number"])
     return df.filter(pl.col("item_number").is_null()).height
 
 
-def _write_manifest(parquet: Path, summary: BuildSummary, hashes: list[tuple[str, str]]) -> None:
+def _write_manifest(run: _Run) -> None:
+    summary = run.summary
     manifest = {
-        "build_id": summary.build_id, "extractor_version": EXTRACTOR_VERSION,
+        "build_id": summary.build_id, "extractor_version": EXTRACTOR_VERSION, "mode": summary.mode,
         "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "max_bytes": run.max_bytes,
         "counts": {"files": summary.files, "letters": summary.letters, "items": summary.items,
                    "citations": summary.citations, "rejects": summary.rejects},
         "reject_reasons": dict(sorted(summary.reject_reasons.items())),
-        "inputs": dict(sorted(hashes)),
+        "inputs": dict(sorted(run.inputs.items())),    # source_path → [sha256 (null if unreadable), size, mtime_ns]
     }
-    (parquet / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    (run.parquet / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
 
 
 def _publish(paths: DataPaths, staging: Path, build_id: str) -> None:

@@ -30,7 +30,9 @@ def main() -> None:
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: worker processes on this machine; dask: one task per batch on a Dask cluster.")
 @click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786); default: a LocalCluster.")
-def build(raw: Path, data: Path, jobs: int | None, max_bytes: int | None, engine: str, scheduler: str | None) -> None:
+@click.option("--full", is_flag=True, help="Process every file, even when RAW only grew since the last build.")
+def build(raw: Path, data: Path, jobs: int | None, max_bytes: int | None, engine: str, scheduler: str | None,
+          full: bool) -> None:
     """Run every stage: ingest, extract, validate, load; publish atomically."""
     from pipeline.build import BuildError
     from pipeline.build import build as run
@@ -40,7 +42,7 @@ def build(raw: Path, data: Path, jobs: int | None, max_bytes: int | None, engine
     try:
         with build_progress() as advance:
             summary = run(raw, data, jobs=jobs, max_bytes=max_bytes or DEFAULT_MAX_BYTES, engine=engine,
-                          scheduler=scheduler, progress=advance)
+                          scheduler=scheduler, progress=advance, append=not full)
     except (BuildError, OSError) as exc:
         raise _fail(exc) from None
     print_summary(summary)

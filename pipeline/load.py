@@ -14,57 +14,56 @@ NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"   # how Hive, DuckDB, polars and p
 COMPRESSION = "zstd"
 
 
-class PartWriter:
-    """Buffers one table's rows and writes deterministic part files: <table>/[decision_year=Y/]part-NNNNN.parquet."""
+def part_name(batch: str) -> str:
+    return f"part-{batch}.parquet"
 
-    def __init__(self, base: Path, table: str, flush_bytes: int = 16 * 1024 * 1024):
-        self.dir = base / table
-        self.table = table
-        self.flush_bytes = flush_bytes      # memory held per table before a part file is written
-        self.frames: list[pl.DataFrame] = []
-        self.buffered = 0
-        self.part = 0
-        self.rows = 0
 
-    def add(self, df: pl.DataFrame) -> None:
-        if df.height:
-            self.frames.append(df)
-            self.buffered += df.estimated_size()
-            if self.buffered >= self.flush_bytes:
-                self.flush()
-
-    def flush(self) -> None:
-        if not self.frames:
-            return
-        df = pl.concat(self.frames)
-        self.frames, self.buffered = [], 0
-        self._write(df)
-
-    def close(self) -> int:
-        self.flush()
-        if self.part == 0:   # an empty table still gets a file, so its views and schema exist
-            self._write(pl.DataFrame(schema=polars_schema(TABLES[self.table])))
-        return self.rows
-
-    def _write(self, df: pl.DataFrame) -> None:
-        name = f"part-{self.part:05d}.parquet"
-        self.part += 1
-        self.rows += df.height
-        if self.table not in PARTITIONED:
-            self._file(self.dir / name, df)
-            return
+def write_parts(parquet: Path, batch: str, frames: dict[str, pl.DataFrame]) -> None:
+    """One batch's rows as part files <table>/[decision_year=Y/]part-<batch>.parquet (empty tables write
+    nothing). Written by the worker that validated them, so rows never travel back to the build process."""
+    for table, df in frames.items():
         if df.height == 0:
-            self._file(self.dir / f"{PARTITION_COLUMN}={NULL_PARTITION}" / name, df.drop(PARTITION_COLUMN))
-            return
+            continue
+        if table not in PARTITIONED:
+            _write_file(parquet / table / part_name(batch), df)
+            continue
         for (year,), part in df.partition_by(PARTITION_COLUMN, as_dict=True, maintain_order=True).items():
             key = NULL_PARTITION if year is None else str(year)
-            self._file(self.dir / f"{PARTITION_COLUMN}={key}" / name, part.drop(PARTITION_COLUMN))
+            _write_file(parquet / table / f"{PARTITION_COLUMN}={key}" / part_name(batch), part.drop(PARTITION_COLUMN))
 
-    @staticmethod
-    def _file(path: Path, df: pl.DataFrame) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(df.to_arrow(), path, compression=COMPRESSION, use_dictionary=True,
-                       write_statistics=True)
+
+def drop_letters(parquet: Path, batch: str, letter_ids: list[str]) -> dict[str, int]:
+    """Remove these letters' rows from one batch's letters/items/citations parts; rows removed per table."""
+    gone = pl.Series(letter_ids).implode()
+    removed: dict[str, int] = {}
+    for table in ("letters", "items", "citations"):
+        removed[table] = 0
+        for path in sorted((parquet / table).glob(f"**/{part_name(batch)}")):
+            df = pl.read_parquet(path, hive_partitioning=False)
+            kept = df.filter(~pl.col("letter_id").is_in(gone))
+            removed[table] += df.height - kept.height
+            if kept.height:
+                _write_file(path, kept)
+            else:
+                path.unlink()
+    return removed
+
+
+def complete_tables(parquet: Path) -> None:
+    """An empty table still gets a file, so its view and schema exist."""
+    for table in TABLES:
+        if next((parquet / table).glob("**/*.parquet"), None) is None:
+            empty = pl.DataFrame(schema=polars_schema(TABLES[table]))
+            if table in PARTITIONED:
+                _write_file(parquet / table / f"{PARTITION_COLUMN}={NULL_PARTITION}" / part_name("empty"),
+                            empty.drop(PARTITION_COLUMN))
+            else:
+                _write_file(parquet / table / part_name("empty"), empty)
+
+
+def _write_file(path: Path, df: pl.DataFrame) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(df.to_arrow(), path, compression=COMPRESSION, use_dictionary=True, write_statistics=True)
 
 
 def read_table(parquet: Path, table: str) -> pl.DataFrame:

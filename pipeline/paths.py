@@ -32,11 +32,6 @@ class DataPaths:
         return self.root / "builds"
 
     @property
-    def cache(self) -> Path:
-        """Extract cache: cache/<extractor version>.sqlite."""
-        return self.root / "cache"
-
-    @property
     def lock(self) -> Path:
         return self.root / ".lock"
 

@@ -27,7 +27,8 @@ def build_progress():
 
 def print_summary(summary) -> None:
     table = Table(title="imr build", show_header=False)
-    for name in ("files", "letters", "items", "citations", "rejects"):
+    table.add_row("build", summary.mode)
+    for name in ("processed", "files", "letters", "items", "citations", "rejects"):
         table.add_row(name, f"{getattr(summary, name):,}")
     for reason, n in sorted(summary.reject_reasons.items()):
         table.add_row(f"  rejects: {reason}", f"{n:,}")

@@ -50,14 +50,11 @@ def empty_data(tmp_path_factory) -> Path:
 def example_data(tmp_path_factory) -> Path:
     """One example row per table (schemas/codes/examples.csv): joins, unnests, dates, MME all return rows."""
     from pipeline.dictionary import example_frame
-    from pipeline.load import PartWriter, write_database
+    from pipeline.load import write_database, write_parts
     from schemas.tables import TABLES
 
     data = tmp_path_factory.mktemp("examples")
-    for table in TABLES:
-        writer = PartWriter(data / "parquet", table)
-        writer.add(example_frame(table))
-        writer.close()
+    write_parts(data / "parquet", "00000", {table: example_frame(table) for table in TABLES})
     write_database(data / "imr.duckdb", data / "parquet")
     return data
 

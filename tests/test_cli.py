@@ -28,6 +28,15 @@ def test_build_stats_check(tmp_path, raw_dir):
     assert result.exit_code == 0 and result.output.startswith("OK")
 
 
+@pytest.mark.parametrize("flags, mode", [([], "build │ unchanged │ │ processed │ 0"),
+                                         (["--full"], "build │ full │ │ processed │ 1")])
+def test_rebuild_mode_is_reported(tmp_path, raw_dir, flags, mode):
+    args = ["build", "--raw", str(raw_dir), "--data", str(tmp_path / "data"), "--jobs", "1"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    result = CliRunner().invoke(main, args + flags)
+    assert result.exit_code == 0 and mode in " ".join(result.output.split()), result.output
+
+
 @pytest.mark.parametrize("args, message", [
     (["build", "--raw", "/nonexistent/raw"], "RAW directory not found"),
     (["stats", "/nonexistent/data"], "no database"),
