@@ -15,7 +15,7 @@ import polars as pl
 
 from pipeline.extract.letter import ExtractError, extract_letter
 from pipeline.ingest import DEFAULT_MAX_BYTES, Reject, letter_from_bytes, read_bytes
-from pipeline.load import write_parts
+from pipeline.parts import write_parts
 from pipeline.rows import letter_rows, reject_row
 from pipeline.validate import frame, validate
 from schemas.tables import TABLES
@@ -47,21 +47,20 @@ def _extract_bytes(rel: str, data: bytes, sha: str):
 
 
 def process_batch(paths: list[str], raw: str, parquet: str, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> BatchResult:
-    """Ingest, extract and validate a batch of files and write its part files under `parquet`;
+    """Ingest, extract and validate a batch of files (paths relative to raw) and write its part files under `parquet`;
     identical letters within the batch are deduplicated (across batches, the build process does it)."""
-    raw_path = Path(raw)
-    read = [read_bytes(Path(p), raw_path, max_bytes) for p in paths]
+    read = [read_bytes(raw, rel, max_bytes) for rel in paths]
     shas = [hashlib.sha256(r[1]).hexdigest() if not isinstance(r, Reject) else None for r in read]
     rows: dict[str, list[dict]] = {t: [] for t in TABLES}
     inputs: list[tuple] = []
     seen: dict[str, str] = {}
-    for path, got, sha in zip(paths, read, shas):
+    for rel, got, sha in zip(paths, read, shas):
         if isinstance(got, Reject):
-            inputs.append((got.source_path, None, *_stat(path)))
+            inputs.append((rel, None, *_stat(os.path.join(raw, rel))))
             letter, items, citations, rejects = None, [], [], [reject_row(got)]
         else:
-            rel, data = got
-            inputs.append((rel, sha, *_stat(path)))
+            data = got[1]
+            inputs.append((rel, sha, *_stat(os.path.join(raw, rel))))
             letter, items, citations, rejects = _extract_bytes(rel, data, sha)
         if letter is not None and letter["letter_id"] in seen:
             rejects = [reject_row(Reject(letter["source_path"], "dedupe", "duplicate",

@@ -31,7 +31,8 @@ import polars as pl
 from pipeline import EXTRACTOR_VERSION
 from pipeline.batch import BatchResult, process_batch
 from pipeline.ingest import DEFAULT_MAX_BYTES, Reject, discover
-from pipeline.load import complete_tables, drop_letters, write_database, write_parts
+from pipeline.load import write_database
+from pipeline.parts import complete_tables, drop_letters, write_parts
 from pipeline.paths import DataPaths
 from pipeline.rows import reject_row
 from pipeline.validate import frame
@@ -87,9 +88,8 @@ def batch_size_for(n: int) -> int:
     return min(MAX_BATCH, max(MIN_BATCH, math.ceil(n / BATCHES_PER_BUILD)))
 
 
-def _batches(paths: list[Path], size: int) -> list[list[str]]:
-    names = [str(p.absolute()) for p in paths]
-    return [names[i:i + size] for i in range(0, len(names), size)]
+def _batches(files: list[str], size: int) -> list[list[str]]:
+    return [files[i:i + size] for i in range(0, len(files), size)]
 
 
 def _results(args: list[tuple], jobs: int, engine: str = "local", scheduler: str | None = None):
@@ -157,14 +157,14 @@ def build(raw: str | Path, data: str | Path, jobs: int | None = None, max_bytes:
     return summary
 
 
-def _full(staging: Path, paths: DataPaths, raw: Path, files: list[Path], **options) -> BuildSummary:
+def _full(staging: Path, paths: DataPaths, raw: Path, files: list[str], **options) -> BuildSummary:
     """Every file through the workers into a fresh staging directory, then publish."""
     run = _Run(staging / "parquet", BuildSummary(files=len(files), data=paths.root), max_bytes=options["max_bytes"])
     _run_batches(run, raw, files, "", **options)
     return _finish(run, paths, staging, raw, files)
 
 
-def _append(staging: Path, paths: DataPaths, raw: Path, files: list[Path], new: list[Path], previous: dict,
+def _append(staging: Path, paths: DataPaths, raw: Path, files: list[str], new: list[str], previous: dict,
             restat: dict[str, list], **options) -> BuildSummary:
     """Only the new files through the workers; the published part files are linked, not rewritten."""
     counts = previous["counts"]
@@ -185,12 +185,12 @@ def _append(staging: Path, paths: DataPaths, raw: Path, files: list[Path], new: 
         if case:
             run.seen_cases[case] = source
     run.published = frozenset(letters["source_path"].to_list())
-    segment = hashlib.sha256(json.dumps([previous["build_id"], [str(p) for p in new]]).encode()).hexdigest()[:8]
+    segment = hashlib.sha256(json.dumps([previous["build_id"], new]).encode()).hexdigest()[:8]
     _run_batches(run, raw, new, f"{segment}-", **options)
     return _finish(run, paths, staging, raw, files)
 
 
-def _run_batches(run: _Run, raw: Path, files: list[Path], prefix: str, jobs: int,
+def _run_batches(run: _Run, raw: Path, files: list[str], prefix: str, jobs: int,
                  max_bytes: int, batch_size: int | None, progress, engine: str, scheduler: str | None) -> None:
     """Process files in batches (part files named <prefix><batch number>), dedupe across batches."""
     batches = _batches(files, batch_size or batch_size_for(len(files)))
@@ -230,7 +230,7 @@ def _dedupe(run: _Run, result: BatchResult) -> None:
             setattr(run.summary, table, getattr(run.summary, table) - n)
 
 
-def _finish(run: _Run, paths: DataPaths, staging: Path, raw: Path, files: list[Path]) -> BuildSummary:
+def _finish(run: _Run, paths: DataPaths, staging: Path, raw: Path, files: list[str]) -> BuildSummary:
     """Check the accounting, write the manifest, publish."""
     summary = run.summary
     complete_tables(run.parquet)
@@ -240,7 +240,7 @@ def _finish(run: _Run, paths: DataPaths, staging: Path, raw: Path, files: list[P
                          f"!= {summary.files} input files")
     hashes = sorted((rel, entry[0]) for rel, entry in run.inputs.items() if entry[0])
     summary.build_id = hashlib.sha256(
-        json.dumps([EXTRACTOR_VERSION, hashes, [f.relative_to(raw).as_posix() for f in files]]).encode()
+        json.dumps([EXTRACTOR_VERSION, hashes, files]).encode()
     ).hexdigest()[:16]
     _write_manifest(run)
     _publish(paths, staging, summary.build_id)
@@ -287,28 +287,28 @@ def _previous(paths: DataPaths, max_bytes: int) -> dict | None:
     return manifest
 
 
-def _new_files(raw: Path, files: list[Path], published: dict[str, list]) -> tuple[list[Path] | None, dict]:
+def _new_files(raw: Path, files: list[str], published: dict[str, list]) -> tuple[list[str] | None, dict]:
     """(the files not in the published build, or None when a published file changed or is gone;
     the new [sha256, size, mtime_ns] of published files that were touched but hold the same bytes).
 
     A file with the size and mtime it had is unchanged; one that was touched is hashed again.
     """
-    current = {f.relative_to(raw).as_posix(): f for f in files}
+    current = set(files)
+    if not current.issuperset(published):
+        return None, {}
     restat: dict[str, list] = {}
     for rel, (sha, size, mtime) in published.items():
-        path = current.get(rel)
-        if path is None:
-            return None, {}
+        path = os.path.join(raw, rel)
         try:
-            stat = path.stat()
-            if (stat.st_size, stat.st_mtime_ns) == (size, mtime):
+            stat = os.stat(path)
+            if stat.st_size == size and stat.st_mtime_ns == mtime:
                 continue
-            if sha is None or stat.st_size != size or hashlib.sha256(path.read_bytes()).hexdigest() != sha:
+            if sha is None or stat.st_size != size or hashlib.sha256(Path(path).read_bytes()).hexdigest() != sha:
                 return None, {}
         except OSError:
             return None, {}
         restat[rel] = [sha, stat.st_size, stat.st_mtime_ns]
-    return [f for rel, f in current.items() if rel not in published], restat
+    return [rel for rel in files if rel not in published], restat
 
 
 def _link_tree(source: Path, target: Path) -> None:

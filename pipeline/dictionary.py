@@ -18,7 +18,7 @@ import duckdb
 import pandera.polars as pa
 import polars as pl
 
-from pipeline.load import NULL_PARTITION
+from pipeline.parts import NULL_PARTITION
 from schemas.codes import read_rows, vocabularies
 from schemas.tables import PARTITION_COLUMN, PARTITIONED, TABLES, polars_schema
 

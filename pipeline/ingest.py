@@ -49,21 +49,28 @@ class Reject:
     item_number: int | None = None
 
 
-def discover(raw: Path) -> list[Path]:
-    """*.pdf and *.txt under raw, recursively, sorted by relative path; links leading outside raw are skipped."""
-    root = raw.resolve()
-    found = []
-    for top, dirs, names in os.walk(raw):          # does not descend into symlinked directories
-        for name in names:
-            if os.path.splitext(name)[1].lower() not in SUFFIXES:
-                continue
-            path = Path(top, name)
-            if path.is_symlink():
-                real = path.resolve()
-                if root not in real.parents or not real.is_file():
-                    continue
-            found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(raw).as_posix())
+def discover(raw: Path) -> list[str]:
+    """Relative '/'-paths of the *.pdf and *.txt files under raw, recursively, sorted; symlinked
+    directories are not entered and file links leading outside raw are skipped."""
+    root = os.path.realpath(raw)
+    found: list[str] = []
+    todo = [("", str(raw))]
+    while todo:
+        prefix, directory = todo.pop()
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append((f"{prefix}{entry.name}/", entry.path))
+                elif os.path.splitext(entry.name)[1].lower() in SUFFIXES and _is_file_inside(entry, root):
+                    found.append(prefix + entry.name)
+    return sorted(found)
+
+
+def _is_file_inside(entry: os.DirEntry, root: str) -> bool:
+    if not entry.is_symlink():
+        return entry.is_file(follow_symlinks=False)
+    real = os.path.realpath(entry.path)
+    return real.startswith(root + os.sep) and os.path.isfile(real)
 
 
 def pdf_text(data: bytes) -> str:
@@ -93,16 +100,18 @@ def looks_binary(data: bytes) -> bool:
     return controls > len(head) * 0.05
 
 
-def read_bytes(path: Path, raw: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, bytes] | Reject:
-    """(path relative to raw, the file's bytes), or a Reject for an empty, unreadable or oversized file."""
-    rel = path.relative_to(raw).as_posix()
+def read_bytes(raw: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, bytes] | Reject:
+    """(rel, the bytes of raw/rel), or a Reject for an empty, unreadable or oversized file."""
+    path = os.path.join(raw, rel)
     try:
-        size = path.stat().st_size
+        size = os.stat(path).st_size
         if size > max_bytes:
             return Reject(rel, "ingest", "too_large", f"{size} bytes > cap of {max_bytes}")
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read()
     except OSError as exc:
-        return Reject(rel, "ingest", "unreadable_pdf" if path.suffix.lower() == ".pdf" else "binary_file", f"cannot read: {exc}")
+        reason = "unreadable_pdf" if rel.lower().endswith(".pdf") else "binary_file"
+        return Reject(rel, "ingest", reason, f"cannot read: {exc}")
     if not data.strip():
         return Reject(rel, "ingest", "empty_file", "the file has no content")
     return rel, data
@@ -134,5 +143,5 @@ def letter_from_bytes(rel: str, data: bytes, digest: str | None = None) -> RawLe
 
 def read_letter(path: Path, raw: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawLetter | Reject:
     """One file → RawLetter, or a Reject with a reason code; never raises for bad content."""
-    got = read_bytes(path, raw, max_bytes)
+    got = read_bytes(raw, path.relative_to(raw).as_posix(), max_bytes)
     return got if isinstance(got, Reject) else letter_from_bytes(*got)

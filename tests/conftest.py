@@ -50,7 +50,8 @@ def empty_data(tmp_path_factory) -> Path:
 def example_data(tmp_path_factory) -> Path:
     """One example row per table (schemas/codes/examples.csv): joins, unnests, dates, MME all return rows."""
     from pipeline.dictionary import example_frame
-    from pipeline.load import write_database, write_parts
+    from pipeline.load import write_database
+    from pipeline.parts import write_parts
     from schemas.tables import TABLES
 
     data = tmp_path_factory.mktemp("examples")

@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.build import BuildError, build
 from pipeline.check import check_dataset
-from pipeline.load import read_table
+from pipeline.parts import read_table
 from schemas.tables import TABLES, polars_schema
 from tests.conftest import LETTERS
 
