@@ -11,10 +11,12 @@ RSS of its process tree (sampled from /proc) and the largest single process's RS
 Figures (printed as a table and written to bench/results.json):
 - letters/s, items/s, peak RSS per corpus
 - floor ratio: build time ÷ the time one process needs to read every file and run one compiled
-  regex over its text (the cost no pipeline can avoid)
+  regex over its text (the cost no pipeline can avoid); per-core ratio: the same × jobs, i.e. the
+  CPU time per letter against the floor's
 - PDF ratio: build rate per core ÷ the single-process raw pypdfium2 text-extraction rate
 - linearity: time of the largest text corpus ÷ time of the smallest, against the size ratio
-- rebuild after adding 1 % new letters to the 10k corpus, against the first build into that DATA
+- per text corpus, rebuilds of its DATA: with RAW unchanged, and after adding 1 % new letters (an append),
+  against the full build
 - two DuckDB queries on the largest dataset (overturn rate by drug class; top drugs by year)
 """
 from __future__ import annotations
@@ -146,6 +148,7 @@ def measured_build(raw: Path, data: Path, jobs: int, fresh: bool = True) -> dict
     counts = json.loads((data / "parquet" / "manifest.json").read_text())["counts"]
     return {"seconds": round(seconds, 2), "letters": counts["letters"], "items": counts["items"],
             "rejects": counts["rejects"], "letters_per_s": round(counts["letters"] / seconds, 1),
+            "letters_per_s_per_core": round(counts["letters"] / seconds / jobs, 1),
             "items_per_s": round(counts["items"] / seconds, 1), "peak_tree_rss_mb": round(peak / 2**20, 1),
             "max_process_rss_mb": round(usage.ru_maxrss / 1024, 1)}
 
@@ -180,21 +183,22 @@ def pdf_floor(files: list[Path]) -> float:
 
 
 # ---------------------------------------------------------------- rebuild and queries
-def rebuild(raw: Path, n: int, seed: int, jobs: int, root: Path) -> dict:
-    """Build a copy of the corpus, add REBUILD_FRACTION new letters, build again into the same DATA."""
-    base = root / f"rebuild-{n}-s{seed}"
-    shutil.rmtree(base, ignore_errors=True)
-    copy = base / "raw"
-    copy.mkdir(parents=True)
-    for path in letter_files(raw):
-        os.link(path, copy / path.name)
-    first = measured_build(copy, base / "data", jobs)
+def rebuild(raw: Path, data: Path, n: int, seed: int, jobs: int, full_s: float) -> dict:
+    """Rebuild DATA (a full build of raw) twice: unchanged, then after adding REBUILD_FRACTION new letters
+    (written to raw/added/, removed afterwards)."""
+    unchanged = measured_build(raw, data, jobs, fresh=False)
     added = max(1, round(n * REBUILD_FRACTION))
-    generate(added, copy, seed=seed, start=n)
-    again = measured_build(copy, base / "data", jobs, fresh=False)
-    shutil.rmtree(base, ignore_errors=True)
-    return {"base_letters": n, "added_letters": added, "first_build_s": first["seconds"],
-            "rebuild_s": again["seconds"], "rebuild_over_first": round(again["seconds"] / first["seconds"], 3)}
+    extra = raw / "added"
+    shutil.rmtree(extra, ignore_errors=True)
+    generate(added, extra, seed=seed, start=n)
+    try:
+        again = measured_build(raw, data, jobs, fresh=False)
+    finally:
+        shutil.rmtree(extra, ignore_errors=True)
+    return {"base_letters": n, "added_letters": added, "full_build_s": full_s,
+            "unchanged_rebuild_s": unchanged["seconds"], "rebuild_s": again["seconds"],
+            "rebuild_over_full": round(again["seconds"] / full_s, 3),
+            "rebuild_peak_tree_rss_mb": again["peak_tree_rss_mb"]}
 
 
 def query_timings(data: Path) -> dict:
@@ -219,16 +223,19 @@ def query_timings(data: Path) -> dict:
 
 # ---------------------------------------------------------------- profile
 def profile(raw: Path, n: int, top: int = 15) -> dict:
-    """cProfile of the in-process extraction (pipeline.build.process_batch, batches of 256) of n letters."""
-    from pipeline.build import BATCH_SIZE, process_batch
+    """cProfile of one process running pipeline.batch.process_batch over n letters (batches as a build makes)."""
+    from pipeline.batch import process_batch
+    from pipeline.build import batch_size_for
 
-    files = [str(p) for p in letter_files(raw)[:n]]
+    files = [p.name for p in letter_files(raw)[:n]]
+    size = batch_size_for(len(files))
     prof = cProfile.Profile()
     t = time.perf_counter()
-    prof.enable()
-    for k in range(0, len(files), BATCH_SIZE):
-        process_batch(files[k:k + BATCH_SIZE], str(raw))
-    prof.disable()
+    with tempfile.TemporaryDirectory() as out:
+        prof.enable()
+        for k in range(0, len(files), size):
+            process_batch(files[k:k + size], str(raw), out, f"{k:05d}")
+        prof.disable()
     seconds = time.perf_counter() - t
     out: dict = {"letters": len(files), "seconds": round(seconds, 2)}
     for key in ("cumulative", "tottime"):
@@ -241,11 +248,12 @@ def profile(raw: Path, n: int, top: int = 15) -> dict:
 
 # ---------------------------------------------------------------- report
 def table(results: dict) -> str:
-    rows = [("corpus", "letters", "items", "seconds", "letters/s", "items/s", "tree RSS MB", "max proc MB", "floor s",
-             "floor ratio")]
+    rows = [("corpus", "letters", "items", "seconds", "letters/s", "l/s/core", "items/s", "tree RSS MB", "max proc MB",
+             "floor s", "floor ratio", "per-core ratio")]
     for name, r in results["builds"].items():
-        rows.append((name, r["letters"], r["items"], r["seconds"], r["letters_per_s"], r["items_per_s"],
-                     r["peak_tree_rss_mb"], r["max_process_rss_mb"], r.get("floor_s", ""), r.get("floor_ratio", "")))
+        rows.append((name, r["letters"], r["items"], r["seconds"], r["letters_per_s"], r["letters_per_s_per_core"],
+                     r["items_per_s"], r["peak_tree_rss_mb"], r["max_process_rss_mb"], r.get("floor_s", ""),
+                     r.get("floor_ratio", ""), r.get("per_core_floor_ratio", "")))
     widths = [max(len(str(row[k])) for row in rows) for k in range(len(rows[0]))]
     lines = ["  ".join(str(v).rjust(w) for v, w in zip(row, widths)) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -258,10 +266,10 @@ def table(results: dict) -> str:
         lin = results["linearity"]
         extra.append(f"linearity: {lin['large']} / {lin['small']} letters: time ratio {lin['time_ratio']} "
                      f"for a size ratio of {lin['size_ratio']} (per-letter cost x{lin['per_letter_ratio']})")
-    if "rebuild" in results:
-        r = results["rebuild"]
-        extra.append(f"rebuild after +{r['added_letters']} letters on {r['base_letters']}: {r['rebuild_s']}s vs first "
-                     f"build {r['first_build_s']}s (x{r['rebuild_over_first']})")
+    for r in results.get("rebuilds", {}).values():
+        extra.append(f"rebuild of {r['base_letters']} letters: unchanged {r['unchanged_rebuild_s']}s; after "
+                     f"+{r['added_letters']} letters {r['rebuild_s']}s vs full build {r['full_build_s']}s "
+                     f"(x{r['rebuild_over_full']})")
     for name, q in results.get("queries", {}).items():
         extra.append(f"query {name}: cold {q['cold_ms']} ms, warm {q['warm_ms']} ms, {q['rows']} rows")
     return "\n".join(lines + [""] + extra)
@@ -293,15 +301,22 @@ def main(argv: list[str] | None = None) -> int:
     for n, raw in raws.items():
         print(f"  building {n} text letters ...", flush=True)
         r = measured_build(raw, raw.parent / "data", a.jobs)
-        r["floor_s"] = round(text_floor(letter_files(raw)), 2)
-        r["floor_ratio"] = round(r["seconds"] / r["floor_s"], 1)
+        floor = text_floor(letter_files(raw))
+        r["floor_s"] = round(floor, 2)
+        r["floor_ratio"] = round(r["seconds"] / floor, 1)
+        r["per_core_floor_ratio"] = round(r["seconds"] * a.jobs / floor, 1)   # CPU-seconds per letter vs the floor's
         results["builds"][f"txt-{n}"] = r
+        if not a.no_rebuild:
+            print(f"  rebuilding {n}: unchanged, then +{REBUILD_FRACTION:.0%} ...", flush=True)
+            results.setdefault("rebuilds", {})[f"txt-{n}"] = rebuild(raw, raw.parent / "data", n, TEXT_SEED, a.jobs,
+                                                                     r["seconds"])
     if pdf_raw is not None:
         print(f"  building {pdfs} PDFs ...", flush=True)
         r = measured_build(pdf_raw, pdf_raw.parent / "data", a.jobs)
         raw_s = pdf_floor(letter_files(pdf_raw))
         r["floor_s"] = round(raw_s, 2)
         r["floor_ratio"] = round(r["seconds"] / raw_s, 1)
+        r["per_core_floor_ratio"] = round(r["seconds"] * a.jobs / raw_s, 1)
         results["builds"][f"pdf-{pdfs}"] = r
         per_core = r["letters_per_s"] / a.jobs
         raw_rate = pdfs / raw_s
@@ -313,10 +328,6 @@ def main(argv: list[str] | None = None) -> int:
         results["linearity"] = {"small": sizes[0], "large": sizes[-1], "size_ratio": round(sizes[-1] / sizes[0], 2),
                                 "time_ratio": round(time_ratio, 2),
                                 "per_letter_ratio": round(time_ratio / (sizes[-1] / sizes[0]), 3)}
-    if not a.no_rebuild:
-        base = 10_000 if 10_000 in raws else sizes[0]
-        print(f"  rebuild after adding {REBUILD_FRACTION:.0%} to {base} letters ...", flush=True)
-        results["rebuild"] = rebuild(raws[base], base, TEXT_SEED, a.jobs, a.root)
     largest = raws[sizes[-1]].parent / "data"
     results["queries"] = query_timings(largest)
     results["queries_on"] = f"txt-{sizes[-1]}"

@@ -39,6 +39,7 @@ from pipeline.validate import frame
 
 MIN_BATCH, MAX_BATCH = 256, 4096   # per-batch validation has a fixed cost; a batch's rows live in one worker
 BATCHES_PER_BUILD = 8              # enough batches to keep every worker busy to the end
+POOL_MIN_FILES = 1024              # below this, starting workers (~1 s of imports) costs more than it saves
 
 
 class BuildError(RuntimeError):
@@ -97,7 +98,7 @@ def _results(args: list[tuple], jobs: int, engine: str = "local", scheduler: str
     if engine == "dask":
         yield from _dask_results(args, scheduler)
         return
-    if jobs <= 1 or len(args) <= 1:
+    if jobs <= 1 or len(args) <= 1 or sum(len(a[0]) for a in args) < POOL_MIN_FILES:
         for a in args:
             yield process_batch(*a)
         return
