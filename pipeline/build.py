@@ -37,7 +37,7 @@ from pipeline.paths import DataPaths
 from pipeline.rows import reject_row
 from pipeline.validate import frame
 
-MIN_BATCH, MAX_BATCH = 256, 4096   # per-batch validation has a fixed cost; a batch's rows live in one worker
+MIN_BATCH, MAX_BATCH = 256, 2048   # per-batch validation has a fixed cost; a batch's rows live in one worker (~120 MB at 2048)
 BATCHES_PER_BUILD = 8              # enough batches to keep every worker busy to the end
 POOL_MIN_FILES = 1024              # below this, starting workers (~1 s of imports) costs more than it saves
 
@@ -298,8 +298,9 @@ def _new_files(raw: Path, files: list[str], published: dict[str, list]) -> tuple
     if not current.issuperset(published):
         return None, {}
     restat: dict[str, list] = {}
+    prefix = f"{raw}/"
     for rel, (sha, size, mtime) in published.items():
-        path = os.path.join(raw, rel)
+        path = prefix + rel
         try:
             stat = os.stat(path)
             if stat.st_size == size and stat.st_mtime_ns == mtime:
@@ -330,6 +331,7 @@ def _file_level_rejects(parquet: Path) -> int:
 
 
 def _write_manifest(run: _Run) -> None:
+    """manifest.json: counts, reject reasons and, one line per file, what the next build compares."""
     summary = run.summary
     manifest = {
         "build_id": summary.build_id, "extractor_version": EXTRACTOR_VERSION, "mode": summary.mode,
@@ -338,9 +340,11 @@ def _write_manifest(run: _Run) -> None:
         "counts": {"files": summary.files, "letters": summary.letters, "items": summary.items,
                    "citations": summary.citations, "rejects": summary.rejects},
         "reject_reasons": dict(sorted(summary.reject_reasons.items())),
-        "inputs": dict(sorted(run.inputs.items())),    # source_path → [sha256 (null if unreadable), size, mtime_ns]
     }
-    (run.parquet / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    # source_path → [sha256 (null if unreadable), size, mtime_ns]; indenting 100k entries would cost a second
+    inputs = ",\n".join(f"  {json.dumps(rel)}: {json.dumps(entry)}" for rel, entry in sorted(run.inputs.items()))
+    text = json.dumps(manifest, indent=1)[:-2] + f',\n "inputs": {{\n{inputs}\n }}\n}}\n'
+    (run.parquet / "manifest.json").write_text(text)
 
 
 def _publish(paths: DataPaths, staging: Path, build_id: str) -> None:

@@ -61,7 +61,7 @@ def discover(raw: Path) -> list[str]:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     todo.append((f"{prefix}{entry.name}/", entry.path))
-                elif os.path.splitext(entry.name)[1].lower() in SUFFIXES and _is_file_inside(entry, root):
+                elif entry.name[-4:].lower() in SUFFIXES and _is_file_inside(entry, root):
                     found.append(prefix + entry.name)
     return sorted(found)
 
