@@ -140,40 +140,47 @@ def test_extraction_never_crashes_long(text):
     _never_raises_unexpectedly(text)
 
 
-def _kill_during_build(raw, data, delay):
+def _kill_during_build(raw, data, delay, flags):
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", "build", "--raw", str(raw), "--data", str(data),
-                             "--jobs", "1"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--jobs", "1", *flags], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(delay)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
 
 
-def _corpus(tmp_path, n):
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    for i in range(n):
+def _corpus(raw, n, start=0):
+    raw.mkdir(exist_ok=True)
+    for i in range(start, start + n):
         (raw / f"l{i:04d}.txt").write_text(GOOD.replace("CM16-0904417", f"CM16-09{i:05d}") + f"\ncopy {i}\n")
     return raw
 
 
-def _kill_runs(tmp_path, runs):
-    raw = _corpus(tmp_path, 400)
+def _kill_runs(tmp_path, runs, flags):
+    """Kill builds at spread-out moments: a full rebuild (--full), or an append after RAW grew."""
+    raw = _corpus(tmp_path / "raw", 400)
     data = tmp_path / "data"
     before = build(raw, data, jobs=1)
+    if not flags:
+        _corpus(raw, 200, start=400)
     for k in range(runs):
-        _kill_during_build(raw, data, 0.3 + 1.7 * k / max(runs - 1, 1))
+        _kill_during_build(raw, data, 0.3 + 1.7 * k / max(runs - 1, 1), flags)
         assert check_dataset(data) == [], f"run {k}"
-        assert read_table(data / "parquet", "letters").height == before.letters
-    assert build(raw, data, jobs=1).build_id == before.build_id   # no stale lock, same result
+        # the previous dataset, or the new one if the build published before the kill: never a mix
+        assert read_table(data / "parquet", "letters").height in {before.letters, 400 if flags else 600}
+    after = build(raw, data, jobs=1)                      # no stale lock; the same rows as a fresh build
+    assert after.build_id == build(raw, tmp_path / "fresh", jobs=1).build_id
+    assert after.letters == (400 if flags else 600) and check_dataset(data) == []
 
 
-def test_kill_mid_build_leaves_the_previous_dataset(tmp_path):
-    _kill_runs(tmp_path, 3)
+@pytest.mark.parametrize("flags", [["--full"], []], ids=["full", "append"])
+def test_kill_mid_build_leaves_the_previous_dataset(tmp_path, flags):
+    _kill_runs(tmp_path, 3, flags)
 
 
 @pytest.mark.slow
-def test_kill_mid_build_twenty_times(tmp_path):
-    _kill_runs(tmp_path, 20)
+@pytest.mark.parametrize("flags", [["--full"], []], ids=["full", "append"])
+def test_kill_mid_build_twenty_times(tmp_path, flags):
+    _kill_runs(tmp_path, 20, flags)
 
 
 def test_a_row_failing_a_schema_check_is_quarantined(tmp_path, raw_dir):
