@@ -95,3 +95,16 @@ def test_append_can_be_turned_off(tmp_path):
     build(raw, tmp_path / "data", jobs=1)
     _add(raw, FIRST[1])
     assert build(raw, tmp_path / "data", jobs=1, append=False).mode == "full"
+
+
+@pytest.mark.parametrize("name", ['quote"d.txt', "ünïcode.txt", "back\\slash.txt", "tab\there.txt"])
+def test_the_manifest_records_any_file_name(tmp_path, name):
+    import json
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    _add(raw, FIRST[0], name)
+    build(raw, tmp_path / "data", jobs=1)
+    manifest = json.loads((tmp_path / "data" / "parquet" / "manifest.json").read_text())
+    assert list(manifest["inputs"]) == [name]
+    assert build(raw, tmp_path / "data", jobs=1).mode == "unchanged"

@@ -122,10 +122,7 @@ def test_second_build_fails_fast_while_one_holds_the_lock(tmp_path, raw_dir):
     assert build(raw_dir, data, jobs=1).letters == 1
 
 
-def test_parallel_build_gives_the_same_rows(tmp_path, monkeypatch):
-    import pipeline.build as build_module
-
-    monkeypatch.setattr(build_module, "POOL_MIN_FILES", 0)     # a pool even for a few files
+def test_parallel_build_gives_the_same_rows(tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(LETTERS, raw)
     build(raw, tmp_path / "one", jobs=1, batch_size=3)
