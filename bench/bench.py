@@ -6,7 +6,7 @@
 
 Corpora come from pipeline.synth and are cached under ROOT/<kind>-<n>-s<seed>/raw, so reruns only
 rebuild. Each build runs as a child `imr build --jobs <cores>` process: wall time, the peak summed
-RSS of its process tree (sampled from /proc) and the largest single process's RSS (wait4 rusage).
+RSS and PSS of its process tree (sampled from /proc) and the largest single process's RSS (wait4 rusage).
 
 Figures (printed as a table and written to bench/results.json):
 - letters/s, items/s, peak RSS per corpus
@@ -90,8 +90,12 @@ def letter_files(raw: Path) -> list[Path]:
 
 
 # ---------------------------------------------------------------- one measured build
-def _rss_of_tree(root_pid: int, page: int) -> int:
-    """Summed resident bytes of root_pid and its descendants, from /proc."""
+def _memory_of_tree(root_pid: int, page: int) -> tuple[int, int]:
+    """(summed resident bytes, summed proportional-set bytes) of root_pid and its descendants, from /proc.
+
+    RSS counts a page shared by several processes (forked workers share their imported modules
+    with the server they were forked from) once per process; PSS divides it among them.
+    """
     children: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -103,16 +107,19 @@ def _rss_of_tree(root_pid: int, page: int) -> int:
             continue
         ppid = int(stat[stat.rfind(b")") + 2:].split()[1])
         children.setdefault(ppid, []).append(int(entry.name))
-    total, todo = 0, [root_pid]
+    rss = pss = 0
+    todo = [root_pid]
     while todo:
         pid = todo.pop()
         todo.extend(children.get(pid, ()))
         try:
             with open(f"/proc/{pid}/statm", "rb") as fh:
-                total += int(fh.read().split()[1]) * page
-        except OSError:
+                rss += int(fh.read().split()[1]) * page
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+                pss += next(int(line.split()[1]) * 1024 for line in fh if line.startswith(b"Pss:"))
+        except (OSError, StopIteration):
             continue
-    return total
+    return rss, pss
 
 
 def measured_build(raw: Path, data: Path, jobs: int, fresh: bool = True) -> dict:
@@ -122,16 +129,17 @@ def measured_build(raw: Path, data: Path, jobs: int, fresh: bool = True) -> dict
     imr = Path(sys.executable).with_name("imr")
     cmd = [str(imr), "build", "--raw", str(raw), "--data", str(data), "--jobs", str(jobs)]
     page = os.sysconf("SC_PAGE_SIZE")
-    peak = 0
+    peak = peak_pss = 0
     t = time.perf_counter()
     errors = tempfile.TemporaryFile()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors)
     done = threading.Event()
 
     def sample():
-        nonlocal peak
+        nonlocal peak, peak_pss
         while not done.is_set():
-            peak = max(peak, _rss_of_tree(proc.pid, page))
+            rss, pss = _memory_of_tree(proc.pid, page)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             done.wait(SAMPLE_SECONDS)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -150,6 +158,7 @@ def measured_build(raw: Path, data: Path, jobs: int, fresh: bool = True) -> dict
             "rejects": counts["rejects"], "letters_per_s": round(counts["letters"] / seconds, 1),
             "letters_per_s_per_core": round(counts["letters"] / seconds / jobs, 1),
             "items_per_s": round(counts["items"] / seconds, 1), "peak_tree_rss_mb": round(peak / 2**20, 1),
+            "peak_tree_pss_mb": round(peak_pss / 2**20, 1),
             "max_process_rss_mb": round(usage.ru_maxrss / 1024, 1)}
 
 
@@ -248,11 +257,11 @@ def profile(raw: Path, n: int, top: int = 15) -> dict:
 
 # ---------------------------------------------------------------- report
 def table(results: dict) -> str:
-    rows = [("corpus", "letters", "items", "seconds", "letters/s", "l/s/core", "items/s", "tree RSS MB", "max proc MB",
-             "floor s", "floor ratio", "per-core ratio")]
+    rows = [("corpus", "letters", "items", "seconds", "letters/s", "l/s/core", "items/s", "tree RSS MB", "tree PSS MB",
+             "max proc MB", "floor s", "floor ratio", "per-core ratio")]
     for name, r in results["builds"].items():
         rows.append((name, r["letters"], r["items"], r["seconds"], r["letters_per_s"], r["letters_per_s_per_core"],
-                     r["items_per_s"], r["peak_tree_rss_mb"], r["max_process_rss_mb"], r.get("floor_s", ""),
+                     r["items_per_s"], r["peak_tree_rss_mb"], r["peak_tree_pss_mb"], r["max_process_rss_mb"], r.get("floor_s", ""),
                      r.get("floor_ratio", ""), r.get("per_core_floor_ratio", "")))
     widths = [max(len(str(row[k])) for row in rows) for k in range(len(rows[0]))]
     lines = ["  ".join(str(v).rjust(w) for v, w in zip(row, widths)) for row in rows]

@@ -19,7 +19,6 @@ import fcntl
 import hashlib
 import json
 import math
-import multiprocessing
 import os
 import shutil
 from collections import Counter
@@ -29,7 +28,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline import EXTRACTOR_VERSION
+from pipeline import EXTRACTOR_VERSION, workers
 from pipeline.batch import BatchResult, process_batch
 from pipeline.ingest import DEFAULT_MAX_BYTES, Reject, discover
 from pipeline.load import write_database
@@ -98,7 +97,7 @@ def _batches(files: list[str], size: int) -> list[list[str]]:
 
 
 def _results(args: list[tuple], jobs: int, engine: str = "local", scheduler: str | None = None):
-    """BatchResults in input order: in-process for small inputs, a spawn pool, or a Dask cluster."""
+    """BatchResults in input order: in-process for small inputs, a pool of forked workers, or a Dask cluster."""
     if engine == "dask":
         yield from _dask_results(args, scheduler)
         return
@@ -106,8 +105,7 @@ def _results(args: list[tuple], jobs: int, engine: str = "local", scheduler: str
         for a in args:
             yield process_batch(*a)
         return
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(min(jobs, len(args))) as pool:
+    with workers.context().Pool(min(jobs, len(args))) as pool:
         yield from pool.imap(_star, args, chunksize=1)
 
 

@@ -49,6 +49,10 @@ def main() -> None:
 def build(raw: Path, data: Path, jobs: int | None, max_bytes: int | None, engine: str, scheduler: str | None,
           full: bool) -> None:
     """Run every stage: ingest, extract, validate, load; publish atomically."""
+    if engine == "local" and jobs != 1:
+        from pipeline.workers import warm_up
+
+        warm_up()   # before the imports below, which the worker server does in parallel
     from pipeline.build import BuildError
     from pipeline.build import build as run
     from pipeline.ingest import DEFAULT_MAX_BYTES

@@ -4,8 +4,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import duckdb
-
 from schemas.tables import PARTITION_COLUMN, PARTITIONED, TABLES, descriptions, polars_schema
 
 
@@ -28,6 +26,8 @@ def view_sql(parquet: Path, table: str) -> list[str]:
 
 def write_database(database: Path, parquet: Path) -> None:
     """(Re)create the DuckDB file of views, atomically: written beside it, then renamed over it."""
+    import duckdb   # here, not at the top: a build process would hold its 30 MB while its workers run
+
     tmp = database.with_name(f".{database.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     con = duckdb.connect(str(tmp))

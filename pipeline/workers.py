@@ -1,0 +1,26 @@
+"""Worker processes of a local build, forked from a forkserver that imported the batch code once.
+
+Spawned workers would each spend about a second importing polars, pandera and the extractors
+before their first batch; forking from a server that preloaded them makes a worker ready at once,
+and starting the server early (`warm_up`, before the build process imports the same modules)
+overlaps its imports with the build process's own. The server never runs polars, so forking from
+it is safe (polars forbids forking a process whose thread pool is running: not this one).
+"""
+from __future__ import annotations
+
+import multiprocessing
+from multiprocessing import forkserver
+
+PRELOAD = ["pipeline.batch"]
+
+
+def context() -> multiprocessing.context.BaseContext:
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    return ctx
+
+
+def warm_up() -> None:
+    """Start the forkserver now; it imports PRELOAD while this process goes on."""
+    context()
+    forkserver.ensure_running()
