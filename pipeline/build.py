@@ -39,7 +39,7 @@ from pipeline.validate import frame
 
 MIN_BATCH, MAX_BATCH = 256, 2048   # per-batch validation has a fixed cost; a batch's rows live in one worker (~120 MB at 2048)
 BATCHES_PER_BUILD = 8              # enough batches to keep every worker busy to the end
-POOL_MIN_FILES = 1024              # below this, starting workers (~1 s of imports) costs more than it saves
+POOL_MIN_FILES = 512               # below this, handing batches to workers costs more than it saves
 
 
 class BuildError(RuntimeError):
@@ -85,11 +85,13 @@ class _Run:
 
 # ---------------------------------------------------------------- the whole build
 def batch_size_for(n: int) -> int:
-    """Depends on the number of files only, so the same input always gives the same part files.
-    Below POOL_MIN_FILES the build runs in-process: one batch, one validation per table."""
+    """Batches of equal size, at least MIN_BATCH files (below POOL_MIN_FILES: one batch, in-process),
+    at most MAX_BATCH, and BATCHES_PER_BUILD of them when that fits. Depends on the number of files
+    only, so the same input always gives the same part files."""
     if n < POOL_MIN_FILES:
         return max(n, 1)
-    return min(MAX_BATCH, max(MIN_BATCH, math.ceil(n / BATCHES_PER_BUILD)))
+    batches = max(min(n // MIN_BATCH, BATCHES_PER_BUILD), math.ceil(n / MAX_BATCH))
+    return math.ceil(n / batches)
 
 
 def _batches(files: list[str], size: int) -> list[list[str]]:

@@ -7,6 +7,8 @@ import shutil
 import duckdb
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.build import BuildError, build
 from pipeline.check import check_dataset
@@ -187,3 +189,15 @@ def test_a_failed_build_leaves_no_staging_and_the_previous_dataset(tmp_path, raw
         build(raw_dir, data, jobs=1)
     assert [p.name for p in (data / "builds").iterdir()] == [before.build_id]
     assert check_dataset(data) == []
+
+
+@given(st.integers(min_value=1, max_value=3_000_000))
+def test_batch_sizes_are_bounded_and_balanced(n):
+    from pipeline.build import BATCHES_PER_BUILD, MAX_BATCH, MIN_BATCH, POOL_MIN_FILES, batch_size_for
+
+    size = batch_size_for(n)
+    batches = -(-n // size)
+    assert 1 <= size <= max(MAX_BATCH, POOL_MIN_FILES)
+    assert size >= MIN_BATCH or batches == 1
+    assert batches <= max(BATCHES_PER_BUILD, -(-n // MAX_BATCH))
+    assert n - (batches - 1) * size > size - batches      # balanced: the last batch is nearly full
