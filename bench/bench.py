@@ -48,6 +48,7 @@ TEXT_SEED, PDF_SEED = 0, 1
 GEN_CHUNK = 2_000
 SAMPLE_SECONDS = 0.2
 REBUILD_FRACTION = 0.01
+ADDED = "added"          # RAW subdirectory of the letters a rebuild measurement adds
 FLOOR_PATTERN = re.compile(r"^(?P<heading>.*?):[ \t]*(?P<outcome>Upheld|Overturned)[ \t]*$", re.M)
 QUERIES = {
     "overturn_rate_by_drug_class": """
@@ -72,6 +73,7 @@ def corpus(kind: str, n: int, seed: int, jobs: int, root: Path) -> Path:
     raw = root / f"{kind}-{n}-s{seed}" / "raw"
     stamp = raw / ".complete"
     if stamp.exists():
+        shutil.rmtree(raw / ADDED, ignore_errors=True)   # left by an interrupted rebuild measurement
         return raw
     shutil.rmtree(raw, ignore_errors=True)
     raw.mkdir(parents=True)
@@ -197,7 +199,7 @@ def rebuild(raw: Path, data: Path, n: int, seed: int, jobs: int, full_s: float) 
     (written to raw/added/, removed afterwards)."""
     unchanged = measured_build(raw, data, jobs, fresh=False)
     added = max(1, round(n * REBUILD_FRACTION))
-    extra = raw / "added"
+    extra = raw / ADDED
     shutil.rmtree(extra, ignore_errors=True)
     generate(added, extra, seed=seed, start=n)
     try:
