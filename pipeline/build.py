@@ -239,10 +239,14 @@ def _finish(run: _Run, paths: DataPaths, staging: Path, raw: Path, files: list[s
     """Check the accounting, write the manifest, publish."""
     summary = run.summary
     complete_tables(run.parquet)
+    letters = pl.scan_parquet(run.parquet / "letters" / "**" / "*.parquet", hive_partitioning=False).select(
+        pl.len()).collect().item()
     file_rejects = _file_level_rejects(run.parquet)
-    if summary.letters + file_rejects != summary.files:
-        raise BuildError(f"accounting failed: {summary.letters} letters + {file_rejects} rejected files "
-                         f"!= {summary.files} input files")
+    if letters != summary.letters or letters + file_rejects != summary.files:
+        if summary.mode == "append":   # the published build lost files: build it again
+            raise _NeedsFullBuild(f"{letters} letters on disk, {summary.letters} counted")
+        raise BuildError(f"accounting failed: {letters} letters ({summary.letters} counted) + {file_rejects} "
+                         f"rejected files != {summary.files} input files")
     hashes = sorted((rel, entry[0]) for rel, entry in run.inputs.items() if entry[0])
     summary.build_id = hashlib.sha256(
         json.dumps([EXTRACTOR_VERSION, hashes, files]).encode()

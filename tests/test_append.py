@@ -108,3 +108,16 @@ def test_the_manifest_records_any_file_name(tmp_path, name):
     manifest = json.loads((tmp_path / "data" / "parquet" / "manifest.json").read_text())
     assert list(manifest["inputs"]) == [name]
     assert build(raw, tmp_path / "data", jobs=1).mode == "unchanged"
+
+
+def test_a_damaged_published_build_is_built_again(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in FIRST:
+        _add(raw, name)
+    build(raw, tmp_path / "data", jobs=1)
+    next((tmp_path / "data" / "parquet" / "letters").rglob("*.parquet")).unlink()
+    _add(raw, "blind2_CM17-0701125.txt")
+    again = build(raw, tmp_path / "data", jobs=1)
+    assert again.mode == "full" and again.letters == len(FIRST) + 1
+    assert check_dataset(tmp_path / "data") == []
