@@ -176,6 +176,8 @@ def _append(staging: Path, paths: DataPaths, raw: Path, files: list[str], new: l
     summary = BuildSummary(files=len(files), data=paths.root, mode="append" if new else "unchanged",
                            letters=counts["letters"], items=counts["items"], citations=counts["citations"],
                            rejects=counts["rejects"], reject_reasons=Counter(previous["reject_reasons"]))
+    if _letters_on_disk(paths.parquet) != counts["letters"]:   # the published build lost files
+        raise _NeedsFullBuild("published letters missing")
     if not new:
         summary.build_id = previous["build_id"]
         if not paths.database.exists():
@@ -239,8 +241,7 @@ def _finish(run: _Run, paths: DataPaths, staging: Path, raw: Path, files: list[s
     """Check the accounting, write the manifest, publish."""
     summary = run.summary
     complete_tables(run.parquet)
-    letters = pl.scan_parquet(run.parquet / "letters" / "**" / "*.parquet", hive_partitioning=False).select(
-        pl.len()).collect().item()
+    letters = _letters_on_disk(run.parquet)
     file_rejects = _file_level_rejects(run.parquet)
     if letters != summary.letters or letters + file_rejects != summary.files:
         if summary.mode == "append":   # the published build lost files: build it again
@@ -330,6 +331,15 @@ def _link_tree(source: Path, target: Path) -> None:
             os.link(path, dest)
         except OSError:
             shutil.copy2(path, dest)
+
+
+def _letters_on_disk(parquet: Path) -> int:
+    """Rows in the letters part files, from their metadata; -1 when they cannot be read."""
+    try:
+        return pl.scan_parquet(parquet / "letters" / "**" / "*.parquet", hive_partitioning=False).select(
+            pl.len()).collect().item()
+    except (OSError, pl.exceptions.PolarsError):
+        return -1
 
 
 def _file_level_rejects(parquet: Path) -> int:

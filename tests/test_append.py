@@ -110,14 +110,17 @@ def test_the_manifest_records_any_file_name(tmp_path, name):
     assert build(raw, tmp_path / "data", jobs=1).mode == "unchanged"
 
 
-def test_a_damaged_published_build_is_built_again(tmp_path):
+@pytest.mark.parametrize("grown", [False, True], ids=["same RAW", "grown RAW"])
+def test_a_damaged_published_build_is_built_again(tmp_path, grown):
     raw = tmp_path / "raw"
     raw.mkdir()
     for name in FIRST:
         _add(raw, name)
     build(raw, tmp_path / "data", jobs=1)
-    next((tmp_path / "data" / "parquet" / "letters").rglob("*.parquet")).unlink()
-    _add(raw, "blind2_CM17-0701125.txt")
+    for part in (tmp_path / "data" / "parquet" / "letters").rglob("*.parquet"):
+        part.unlink()
+    if grown:
+        _add(raw, "blind2_CM17-0701125.txt")
     again = build(raw, tmp_path / "data", jobs=1)
-    assert again.mode == "full" and again.letters == len(FIRST) + 1
+    assert again.mode == "full" and again.letters == len(FIRST) + grown
     assert check_dataset(tmp_path / "data") == []
