@@ -187,11 +187,10 @@ def _append(staging: Path, paths: DataPaths, raw: Path, files: list[str], new: l
     _link_tree(paths.parquet.resolve(), run.parquet)
     letters = pl.read_parquet(run.parquet / "letters" / "**" / "*.parquet", hive_partitioning=False,
                               columns=["letter_id", "case_number", "source_path"])
-    for letter_id, case, source in letters.iter_rows():
-        run.seen_ids[letter_id] = source
-        if case:
-            run.seen_cases[case] = source
-    run.published = frozenset(letters["source_path"].to_list())
+    ids, cases, sources = (letters[c].to_list() for c in ("letter_id", "case_number", "source_path"))
+    run.seen_ids = dict(zip(ids, sources))
+    run.seen_cases = {case: source for case, source in zip(cases, sources) if case}
+    run.published = frozenset(sources)
     segment = hashlib.sha256(json.dumps([previous["build_id"], new]).encode()).hexdigest()[:8]
     _run_batches(run, raw, new, f"{segment}-", **options)
     return _finish(run, paths, staging, raw, files)
