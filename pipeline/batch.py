@@ -46,22 +46,22 @@ def _extract_bytes(rel: str, data: bytes, sha: str):
     return letter_rows(got, fields)
 
 
-def process_batch(paths: list[str], raw: str, parquet: str, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> BatchResult:
+def process_batch(files: list[str], raw: str, parquet: str, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> BatchResult:
     """Ingest, extract and validate a batch of files (paths relative to raw) and write its part files under `parquet`;
     identical letters within the batch are deduplicated (across batches, the build process does it)."""
-    read = [read_bytes(raw, rel, max_bytes) for rel in paths]
-    shas = [hashlib.sha256(r[1]).hexdigest() if not isinstance(r, Reject) else None for r in read]
     rows: dict[str, list[dict]] = {t: [] for t in TABLES}
     inputs: list[tuple] = []
     seen: dict[str, str] = {}
-    for rel, got, sha in zip(paths, read, shas):
+    for rel in files:
+        stat = _stat(os.path.join(raw, rel))       # before reading: a file changed meanwhile looks changed next time
+        got = read_bytes(raw, rel, max_bytes)      # one file's bytes at a time
         if isinstance(got, Reject):
-            inputs.append((rel, None, *_stat(os.path.join(raw, rel))))
+            inputs.append((rel, None, *stat))
             letter, items, citations, rejects = None, [], [], [reject_row(got)]
         else:
-            data = got[1]
-            inputs.append((rel, sha, *_stat(os.path.join(raw, rel))))
-            letter, items, citations, rejects = _extract_bytes(rel, data, sha)
+            sha = hashlib.sha256(got[1]).hexdigest()
+            inputs.append((rel, sha, *stat))
+            letter, items, citations, rejects = _extract_bytes(rel, got[1], sha)
         if letter is not None and letter["letter_id"] in seen:
             rejects = [reject_row(Reject(letter["source_path"], "dedupe", "duplicate",
                                          f"same letter text as {seen[letter['letter_id']]}", letter["letter_id"]))]
@@ -77,7 +77,7 @@ def process_batch(paths: list[str], raw: str, parquet: str, name: str, max_bytes
     letters = frames["letters"]
     kept = list(zip(letters["letter_id"].to_list(), letters["case_number"].to_list(),
                     letters["source_path"].to_list()))
-    return BatchResult(name, len(paths), kept, inputs, {t: df.height for t, df in frames.items()},
+    return BatchResult(name, len(files), kept, inputs, {t: df.height for t, df in frames.items()},
                        Counter(frames["rejects"]["reason"].to_list()))
 
 
