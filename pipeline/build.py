@@ -32,7 +32,7 @@ from pipeline import EXTRACTOR_VERSION, workers
 from pipeline.batch import BatchResult, process_batch
 from pipeline.ingest import DEFAULT_MAX_BYTES, Reject, discover
 from pipeline.load import write_database
-from pipeline.parts import complete_tables, drop_letters, write_parts
+from pipeline.parts import complete_tables, drop_letters, table_glob, write_parts
 from pipeline.paths import DataPaths
 from pipeline.rows import reject_row
 from pipeline.validate import frame
@@ -185,7 +185,7 @@ def _append(staging: Path, paths: DataPaths, raw: Path, files: list[str], new: l
         return summary
     run = _Run(staging / "parquet", summary, inputs={**previous["inputs"], **restat}, max_bytes=options["max_bytes"])
     _link_tree(paths.parquet.resolve(), run.parquet)
-    letters = pl.read_parquet(run.parquet / "letters" / "**" / "*.parquet", hive_partitioning=False,
+    letters = pl.read_parquet(table_glob(run.parquet, "letters"), hive_partitioning=False,
                               columns=["letter_id", "case_number", "source_path"])
     ids, cases, sources = (letters[c].to_list() for c in ("letter_id", "case_number", "source_path"))
     run.seen_ids = dict(zip(ids, sources))
@@ -259,7 +259,8 @@ def _finish(run: _Run, paths: DataPaths, staging: Path, raw: Path, files: list[s
 def _dask_results(args: list[tuple], scheduler: str | None):
     """One Dask task per batch on the cluster at `scheduler` (a LocalCluster when None).
 
-    The workers must see RAW at the same path (a shared filesystem); results stream back in order.
+    The workers must see RAW and DATA at the same paths (a shared filesystem): each task writes its
+    batch's part files; only the small BatchResults stream back, in order.
     """
     try:
         from distributed import Client, LocalCluster
@@ -335,7 +336,7 @@ def _link_tree(source: Path, target: Path) -> None:
 def _letters_on_disk(parquet: Path) -> int:
     """Rows in the letters part files, from their metadata; -1 when they cannot be read."""
     try:
-        return pl.scan_parquet(parquet / "letters" / "**" / "*.parquet", hive_partitioning=False).select(
+        return pl.scan_parquet(table_glob(parquet, "letters"), hive_partitioning=False).select(
             pl.len()).collect().item()
     except (OSError, pl.exceptions.PolarsError):
         return -1
@@ -343,7 +344,7 @@ def _letters_on_disk(parquet: Path) -> int:
 
 def _file_level_rejects(parquet: Path) -> int:
     """Rejects that stand for a whole input file (not one item of a letter that landed)."""
-    df = pl.read_parquet(parquet / "rejects" / "*.parquet", columns=["item_number"])
+    df = pl.read_parquet(table_glob(parquet, "rejects"), columns=["item_number"])
     return df.filter(pl.col("item_number").is_null()).height
 
 

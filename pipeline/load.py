@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from pipeline.parts import table_glob
 from schemas.tables import PARTITION_COLUMN, PARTITIONED, TABLES, descriptions, polars_schema
 
 
@@ -13,7 +14,7 @@ def _sql_string(value: str) -> str:
 
 def view_sql(parquet: Path, table: str) -> list[str]:
     """CREATE VIEW + COMMENT ON COLUMN statements for one table (paths absolute: any cwd works)."""
-    glob = _sql_string(str(parquet / table / "**" / "*.parquet"))
+    glob = _sql_string(str(table_glob(parquet, table)))
     columns = ", ".join(polars_schema(TABLES[table]).names())
     hive = (f", hive_partitioning = true, hive_types = {{'{PARTITION_COLUMN}': BIGINT}}"
             if table in PARTITIONED else ", hive_partitioning = false")

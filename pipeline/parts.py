@@ -16,6 +16,18 @@ def part_name(batch: str) -> str:
     return f"part-{batch}.parquet"
 
 
+def table_glob(parquet: Path, table: str) -> Path:
+    """Every part file of a table, whatever its partition."""
+    return parquet / table / "**" / "*.parquet"
+
+
+def _part_path(parquet: Path, table: str, batch: str, year: int | None = None) -> Path:
+    if table not in PARTITIONED:
+        return parquet / table / part_name(batch)
+    key = NULL_PARTITION if year is None else str(year)
+    return parquet / table / f"{PARTITION_COLUMN}={key}" / part_name(batch)
+
+
 def write_parts(parquet: Path, batch: str, frames: dict[str, pl.DataFrame]) -> None:
     """One batch's rows as part files <table>/[decision_year=Y/]part-<batch>.parquet (empty tables write
     nothing). Written by the worker that validated them, so rows never travel back to the build process."""
@@ -23,11 +35,10 @@ def write_parts(parquet: Path, batch: str, frames: dict[str, pl.DataFrame]) -> N
         if df.height == 0:
             continue
         if table not in PARTITIONED:
-            _write_file(parquet / table / part_name(batch), df)
+            _write_file(_part_path(parquet, table, batch), df)
             continue
         for (year,), part in df.partition_by(PARTITION_COLUMN, as_dict=True, maintain_order=True).items():
-            key = NULL_PARTITION if year is None else str(year)
-            _write_file(parquet / table / f"{PARTITION_COLUMN}={key}" / part_name(batch), part.drop(PARTITION_COLUMN))
+            _write_file(_part_path(parquet, table, batch, year), part.drop(PARTITION_COLUMN))
 
 
 def drop_letters(parquet: Path, batch: str, letter_ids: list[str]) -> dict[str, int]:
@@ -52,11 +63,8 @@ def complete_tables(parquet: Path) -> None:
     for table in TABLES:
         if next((parquet / table).glob("**/*.parquet"), None) is None:
             empty = pl.DataFrame(schema=polars_schema(TABLES[table]))
-            if table in PARTITIONED:
-                _write_file(parquet / table / f"{PARTITION_COLUMN}={NULL_PARTITION}" / part_name("empty"),
-                            empty.drop(PARTITION_COLUMN))
-            else:
-                _write_file(parquet / table / part_name("empty"), empty)
+            _write_file(_part_path(parquet, table, "empty"),
+                        empty.drop(PARTITION_COLUMN) if table in PARTITIONED else empty)
 
 
 def _write_file(path: Path, df: pl.DataFrame) -> None:
@@ -67,6 +75,6 @@ def _write_file(path: Path, df: pl.DataFrame) -> None:
 def read_table(parquet: Path, table: str) -> pl.DataFrame:
     """A published table as one frame with its declared schema."""
     hive = table in PARTITIONED
-    df = pl.read_parquet(parquet / table / "**" / "*.parquet", hive_partitioning=hive,
+    df = pl.read_parquet(table_glob(parquet, table), hive_partitioning=hive,
                          hive_schema={PARTITION_COLUMN: pl.Int64} if hive else None)
     return df.select(polars_schema(TABLES[table]).names())
