@@ -34,6 +34,7 @@ from pipeline.ingest import DEFAULT_MAX_BYTES, Reject, discover
 from pipeline.load import write_database
 from pipeline.parts import complete_tables, drop_letters, table_glob, write_parts
 from pipeline.paths import DataPaths
+from pipeline.provenance import library_versions
 from pipeline.rows import reject_row
 from pipeline.validate import frame
 
@@ -285,12 +286,14 @@ def _dask_results(args: list[tuple], scheduler: str | None):
 
 
 def _previous(paths: DataPaths, max_bytes: int) -> dict | None:
-    """The published build's manifest when a build may append to it (same extractor, same size cap)."""
+    """The published build's manifest when a build may append to it (same extractor and libraries, same size cap)."""
     try:
         manifest = json.loads(paths.manifest.read_text())
     except (OSError, ValueError):
         return None
     if manifest.get("extractor_version") != EXTRACTOR_VERSION or manifest.get("max_bytes") != max_bytes:
+        return None
+    if manifest.get("versions") != library_versions():
         return None
     if not paths.database.exists() and not paths.parquet.is_symlink():
         return None
@@ -355,6 +358,7 @@ def _write_manifest(run: _Run) -> None:
         "build_id": summary.build_id, "extractor_version": EXTRACTOR_VERSION, "mode": summary.mode,
         "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "max_bytes": run.max_bytes,
+        "versions": library_versions(),
         "counts": {"files": summary.files, "letters": summary.letters, "items": summary.items,
                    "citations": summary.citations, "rejects": summary.rejects},
         "reject_reasons": dict(sorted(summary.reject_reasons.items())),

@@ -104,7 +104,10 @@ def extract(path: Path) -> None:
 def check(data: Path) -> None:
     """Validate a built dataset against the schemas and its manifest; exit 1 when something is off."""
     from pipeline.check import check_dataset
+    from pipeline.provenance import dataset_drift
 
+    if drift := dataset_drift(data):
+        click.echo(f"WARN {drift}")
     problems = check_dataset(data)
     for p in problems:
         click.echo(f"FAIL {p}")
