@@ -194,6 +194,10 @@ FREQUENCY = re.compile(
     r"""\b(?P<freq>q\.?\s?(?:d|hs|am|pm|\d{1,2}\s*h(?:rs?|ours?)?)\b|b\.?i\.?d\b|t\.?i\.?d\b|q\.?i\.?d\b|prn\b|qhs\b
         |(?:once|twice|three\s+times|four\s+times|\d\s*(?:x|times))\s+(?:a\s+|per\s+)?(?:day|daily)\b|daily\b|at\s+bedtime\b|nightly\b)""",
     I | X)                                                            # 'BID', 'twice daily', 'q8h'
+# A dosing interval in hours, normalised to 'q8h': 'q 8 hours', 'q8hrs', 'Q12H'
+HOURLY = re.compile(r"\bq\s*(?P<h>\d{1,2})\s*h(?:rs?|ours?)?\b", I)
+# The volume of a bottle, not a per-ml strength: 'Methadone 10mg/ml 420 ml', '480cc' — not 'mg/ml', '5mg/5ml'
+VOLUME = re.compile(r"(?<![\w./])(?P<ml>\d{1,5}(?:\.\d+)?)\s*(?:ml|cc|milliliters?)\b", I)
 DAYS_SUPPLY = re.compile(r"\b(?P<days>\d{1,3})[\s-]*days?(?:'s)?\s+supply\b|\b(?:for\s+)?(?P<days2>\d{1,3})\s+days\b(?!\s+rental)", I)
 
 # ---------------------------------------------------------------- counts of visits and sessions
