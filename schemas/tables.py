@@ -11,9 +11,14 @@ from typing import Optional
 import pandera.polars as pa
 import polars as pl
 
-from schemas.codes import vocabulary
+from schemas.codes import document_ids, vocabulary
 
 PARTITION_COLUMN = "decision_year"
+DOCUMENT_ID = ("Canonical id of the cited document (schemas/codes/guideline_documents.csv, matched by the words of "
+               "its aliases, years and editions aside): every way of writing the Chronic Pain Medical Treatment "
+               "Guidelines is 'mtus_chronic_pain', each ACOEM chapter has its own id; null for a document the table lacks.")
+CHAPTER = ("The chapter of an ODG citation (its first section, without 'Chapter' or '(updated …)': 'Pain (Chronic)'), "
+           "or of an ACOEM Practice Guidelines citation that names the chapter after the title; else null.")
 INGREDIENT = pl.Struct({"name": pl.String, "strength": pl.Float64, "unit": pl.String})
 
 
@@ -82,6 +87,8 @@ class Items(pa.DataFrameModel):
                                           metadata={"unit": "MME per day"})
     guideline_source: str = pa.Field(isin=vocabulary("guideline_source"), description="Source of the reviewer's first cited guideline.")
     guideline_document: Optional[str] = pa.Field(nullable=True, description="Reviewer's first cited document, as written without 'Decision based on'.")
+    guideline_document_id: Optional[str] = pa.Field(nullable=True, isin=document_ids(), description=DOCUMENT_ID)
+    guideline_chapter: Optional[str] = pa.Field(nullable=True, description=CHAPTER)
     guideline_sections: list[str] = pa.Field(description="Sections of that document ('Section(s): A, B' → [A, B]).")
     guideline_pages: list[int] = pa.Field(description="Pages of that document, ranges expanded ('74-96, 124').")
     rationale: Optional[str] = pa.Field(nullable=True, description="The decision rationale text, whitespace folded.")
@@ -102,6 +109,8 @@ class Citations(pa.DataFrameModel):
     citation_number: int = pa.Field(ge=1, description="Order of the document within that line, from 1.")
     source: str = pa.Field(isin=vocabulary("guideline_source"), description="MTUS, ODG, ACOEM, other or none.")
     document: Optional[str] = pa.Field(nullable=True, description="Document as written, without 'Decision based on'.")
+    document_id: Optional[str] = pa.Field(nullable=True, isin=document_ids(), description=DOCUMENT_ID)
+    chapter: Optional[str] = pa.Field(nullable=True, description=CHAPTER)
     sections: list[str] = pa.Field(description="Sections cited in that document.")
     pages: list[int] = pa.Field(description="Pages cited in that document, ranges expanded.")
     text: str = pa.Field(description="The citation as written, whitespace folded.")

@@ -8,6 +8,7 @@ from pipeline.extract import drugs
 from pipeline.extract import regexes as rx
 from pipeline.extract.categories import categorise
 from pipeline.extract.dates import parse_date
+from pipeline.extract.documents import identify
 from pipeline.extract.guidelines import Citation, parse_citations
 from pipeline.extract.units import quantity_unit, volume_ml
 from pipeline.layouts import ItemBlock
@@ -41,6 +42,8 @@ class ItemFields:
     ingredients: tuple[drugs.Ingredient, ...] | None
     guideline_source: str
     guideline_document: str | None
+    guideline_document_id: str | None
+    guideline_chapter: str | None
     guideline_sections: tuple[str, ...]
     guideline_pages: tuple[int, ...]
     rationale: str | None
@@ -97,6 +100,7 @@ def extract_item(block: ItemBlock) -> ItemFields:
     adopted = claims and rx.ADOPTS_CLAIMS_GUIDELINE.search(block.reviewer_line)
     reviewer = claims if adopted else parse_citations(block.reviewer_line)
     first = reviewer[0]
+    document_id, chapter = identify(first.source, first.document, first.sections)
     return ItemFields(
         item_number=block.number, item_text=heading, outcome=block.outcome or "",
         category=categorise(heading, is_drug), retrospective=retrospective, service_date=service_date,
@@ -112,6 +116,7 @@ def extract_item(block: ItemBlock) -> ItemFields:
         mme_factor=mme.factor, total_mme=mme.total, daily_mme=mme.daily,
         ingredients=drug.ingredients or None if drug else None,
         guideline_source=first.source, guideline_document=first.document,
+        guideline_document_id=document_id, guideline_chapter=chapter,
         guideline_sections=first.sections, guideline_pages=first.pages,
         rationale=block.rationale or None,
         citations=tuple(("claims_administrator", c) for c in claims) + tuple(("reviewer", c) for c in reviewer),

@@ -129,6 +129,8 @@ MTUS_DOCUMENT = re.compile(
     r"""(?P<document>[A-Z][^:]*?\b(?:19|20)\d{2})\b
         (?:\s*,?\s*Section\(s\):\s*(?P<sections>.*?))?
         \s*(?:,\s*and\s+(?=[^:]*?\b(?:19|20)\d{2}\b)|[.;,]?\s*$)""", X | S)
+# A 'section' made only of the document's name: 'Section(s): Guidelines', 'MTUS Guidelines', 'ACOEM Practice Guidelines'
+NOT_A_SECTION = re.compile(r"^(?:(?:the|ca|mtus|odg|\(odg\)|acoem|practice|official|disability|guidelines?)\b[\s,.]*)+$", I)
 SECTIONS_LABEL = re.compile(r"\s*,?\s*Section\(s\):\s*", I)
 PAGES = re.compile(r"\b(?:Page\(s\):|pages?|pp?\.)\s*(?P<pages>\d[\d\s,\-–&and]*)", I)   # 'Page(s): 74-96, 124'
 PAGE_RANGE = re.compile(r"(?P<a>\d{1,4})(?:\s*[-–]\s*(?P<b>\d{1,4}))?")
