@@ -32,7 +32,8 @@ FORM_WORDS = frozenset("gel cream ointment lotion patch patches topical transder
                        "capsule capsules cap caps oral solution suspension liquid injection film lozenge odt".split())
 COMBINATION_TAIL = re.compile(r"(?:/[A-Za-z][A-Za-z-]*)+")
 CONTAINER_UNITS = {"g", "ml"}     # '180gm', '120ml': the size of the tube or bottle, not a strength
-UNIT_NAMES = {"mcg/h": "mcg/hr", "mcg/hour": "mcg/hr", "gm": "g", "gram": "g", "grams": "g", "unit": "units", "iu": "units"}
+UNIT_NAMES = {"mcg/h": "mcg/hr", "mcg/hour": "mcg/hr", "gm": "g", "gram": "g", "grams": "g", "unit": "units",
+              "iu": "IU", "meq": "mEq", "unit/ml": "units/ml"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,13 +227,14 @@ def _unit(raw: str) -> str:
 
 def _values(raw: str) -> tuple[float, ...]:
     """'10/325' → (10, 325); '4%-27.5%-0.0325' → (4, 27.5, 0.0325)."""
-    return tuple(float(v) for v in re.split(r"\s*%?\s*[/-]\s*", raw.strip().rstrip("%")))
+    return tuple(float(v.replace(",", "")) for v in re.split(r"\s*%?\s*[/-]\s*", raw.strip().rstrip("%")))
 
 
 def parse_strength(text: str, compound: bool = False) -> Strength | None:
     """'Norco 10/325mg #140' → Strength((10.0, 325.0), 'mg'); compounds list every ingredient's
     figure ('Flurbiprofen 20%/Lidocaine 5% cream 180gm' → (20, 5) %); a percent followed by a
     mg figure gives the mg figure ('3% 300mg/g'); 'Percocet 5/325' → mg."""
+    text = rx.REPEATED_UNIT.sub(r"\g<value>\g<joiner>", text)
     found = [m for m in rx.STRENGTH.finditer(text) if _unit(m["unit"]) not in CONTAINER_UNITS]
     if not found:   # a bare ratio right after the name, not a date: 'Percocet 5/325', '50/325/40'
         m = rx.BARE_RATIO.search(text)

@@ -162,10 +162,16 @@ PARTIAL_ORIGINAL = re.compile(r"^(?P<original>.+?)\s+was\s+the\s+original\s+requ
 PARTIAL_REMAINING = re.compile(
     r"remaining\s+IMR\s+eligible\s+portion\s+of\s+the\s+original\s+request,?\s*(?:is\s+)?(?:for\s+)?(?P<remaining>.+?)\s*(?:,\s*)?(?:\bis)?\s*$",
     I | S)
+# A figure, with thousands separators: '50,000', '1,000.5', '7.5'
+NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+STRENGTH_UNIT = r"mcg\s*/\s*h(?:r|our)?|mg\s*/\s*(?:ml|g|hr|patch|tab)|units?\s*/\s*ml|mcg|mg|%|grams?|gm|g|ml|units?|iu|meq"
 STRENGTH = re.compile(
-    r"""(?<![\w.#])(?P<values>\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?|%?\s*-\s*\d+(?:\.\d+)?(?=\s*%))*)\s*
-        (?P<unit>mcg\s*/\s*h(?:r|our)?|mg\s*/\s*(?:ml|g|hr|patch|tab)|mcg|mg|%|grams?|gm|g|ml|units?|iu)
-        (?![a-z])""", I | X)                                           # '10/325mg', '25mcg/hr', '5%', '0.5 mg'
+    rf"""(?<![\w.#,])(?P<values>{NUMBER}(?:\s*/\s*{NUMBER}|%?\s*-\s*{NUMBER}(?=(?:%?\s*[/-]\s*{NUMBER})*\s*(?:%|{STRENGTH_UNIT})))*)\s*
+        (?P<unit>{STRENGTH_UNIT})
+        (?![a-z])""", I | X)                                           # '10/325mg', '25mcg/hr', '5%', '0.5 mg', '7.5-325mg', '50,000 IU'
+# A unit written after every figure, dropped before reading the figures: '7.5mg/325mg' → '7.5/325mg',
+# '7.5 mg-325 mg' → '7.5-325 mg', '4%-27.5%-0.0325%' → '4-27.5-0.0325%'
+REPEATED_UNIT = re.compile(rf"(?P<value>{NUMBER})\s*(?P<unit>{STRENGTH_UNIT})\s*(?P<joiner>[/-])\s*(?={NUMBER}\s*(?P=unit)(?![a-z]))", I)
 BARE_RATIO = re.compile(r"(?<![\w.#/])(?P<values>\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)+)(?![\w/%.])")   # 'Percocet 5/325', '50/325/40'
 QUANTITY = re.compile(
     r"""(?:\#\s*(?P<hash>\d{1,5})\b                                    # '#90'
