@@ -263,6 +263,44 @@ def _vocabularies_section() -> list[str]:
     return lines
 
 
+# Lookup tables whose rows are rules a column follows: (CSV name, the columns they feed, why).
+LOOKUPS = (
+    ("opioid_mme", "items.mme_factor, items.total_mme, items.daily_mme",
+     "One row per opioid formulation: its MME factor, what the factor is per (`factor_basis`), whether the strength "
+     "counts per dispensed unit or per ml (`count_per`: a per-ml solution is strength × ml dispensed) and, for "
+     "patches, the days one patch is worn (fentanyl 3: 'Fentanyl patch 25mcg/hr #10' = 25 × 2.4 × 3 × 10 = 1,800 MME; "
+     "Butrans 7). The CDC 2022 guideline's table lists no buprenorphine (a partial agonist); the patch and buccal "
+     "factors come from the CMS conversion table, and buprenorphine for opioid use disorder (sublingual tablet or "
+     "film, mg) has no factor, so its MME stays null. The formulation is picked by the strength unit as written."),
+    ("dosing_frequencies", "items.daily_mme",
+     "Doses a day of a written frequency (one unit a dose); a frequency not listed ('prn') gives no daily MME "
+     "unless the heading states a days' supply."),
+    ("drug_compositions", "items.ingredients",
+     "Fixed compositions of brands whose headings do not write every ingredient's figure (LidoPro)."),
+    ("guideline_documents", "items.guideline_document_id, items.guideline_chapter, citations.document_id, citations.chapter",
+     "Canonical cited documents. A citation matches a row when every word of one of its aliases ('|'-separated) "
+     "is among the words of the document as written (lowercased, '&' read as 'and'), for a citation source listed "
+     "in `sources`; the longest alias wins. Years, editions and filler words need not match, so 'Chronic Pain "
+     "Medical Treatment 2016', 'MTUS Chronic Pain Medical Treatment Guidelines (May 2009)' and 'CA MTUS 2009 "
+     "Chronic Pain ...' are all `mtus_chronic_pain`. Rows with `chapter_in_sections` take the chapter from the "
+     "first section (ODG 'Pain (Chronic)'; ACOEM, whose chapter then picks its own id)."),
+    ("quantity_units", "items.quantity_unit",
+     "Words that say what a quantity counts; drug headings look only at drug words, service headings at service words."),
+)
+
+
+def _lookups_section() -> list[str]:
+    lines = ["## Lookup tables and the rules they hold", "",
+             "Rules that derive columns live as data in `schemas/codes/`; each table in full, with its source.", ""]
+    for name, feeds, why in LOOKUPS:
+        rows = read_rows(name)
+        lines += [f"### `schemas/codes/{name}.csv`", "", f"Feeds: {feeds}. {_prose(why)}", "",
+                  _row(list(rows[0])), _row(["---"] * len(rows[0]))]
+        lines += [_row([_cell(_prose(v)) for v in r.values()]) for r in rows]
+        lines.append("")
+    return lines
+
+
 def render() -> str:
     """The Markdown data dictionary."""
     lines = [HEADER, "", "# IMR dataset: data dictionary", "",
@@ -276,6 +314,7 @@ def render() -> str:
     for table in TABLES:
         lines += _table_section(table)
     lines += _vocabularies_section()
+    lines += _lookups_section()
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
