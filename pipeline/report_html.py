@@ -19,6 +19,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from pipeline.paths import DataPaths
+from schemas.codes import read_rows
 
 TOP = 20
 NO_DATA = '<p class="no-data">no data</p>'
@@ -174,16 +175,22 @@ def _top_drugs(con) -> str:
 
 
 def _mme(con) -> str:
-    n_opioid, n_mme = con.execute("""
-        SELECT count(*), count(total_mme) FROM items WHERE drug_class = 'opioid'
+    n_opioid, n_mme, n_daily = con.execute("""
+        SELECT count(*), count(total_mme), count(daily_mme) FROM items WHERE drug_class = 'opioid'
     """).fetchone()
-    note = _note(f"Opioid requests: {n_opioid:,}; with a total MME (strength × quantity × MME factor): {n_mme:,}.")
+    note = _note(f"Opioid requests: {n_opioid:,}; with a total MME: {n_mme:,}; with a daily MME: {n_daily:,}. "
+                 "MME = strength × the formulation's factor (schemas/codes/opioid_mme.csv: CDC 2022) × the "
+                 "days a patch is worn (fentanyl 3, buprenorphine 7) × the quantity (× ml for a per-ml solution).")
     if not n_mme:
         return note + NO_DATA
     stats = con.execute("""
         SELECT outcome, count(total_mme), min(total_mme), quantile_cont(total_mme, 0.25), median(total_mme),
-               quantile_cont(total_mme, 0.75), max(total_mme)
+               quantile_cont(total_mme, 0.75), max(total_mme), median(daily_mme)
         FROM items WHERE drug_class = 'opioid' AND total_mme IS NOT NULL GROUP BY outcome ORDER BY outcome
+    """).fetchall()
+    factors = con.execute("""
+        SELECT drug_generic, strength_unit, mme_factor, count(*) AS n, median(total_mme)
+        FROM items WHERE drug_class = 'opioid' AND total_mme IS NOT NULL GROUP BY ALL ORDER BY n DESC, drug_generic
     """).fetchall()
     fig = go.Figure()
     for outcome in [s[0] for s in stats]:
@@ -192,31 +199,43 @@ def _mme(con) -> str:
             ORDER BY total_mme""", [outcome]).fetchall()]
         fig.add_trace(go.Histogram(x=values, name=outcome, opacity=0.75, nbinsx=30))
     fig.update_layout(barmode="overlay", xaxis_title="total MME of the request", yaxis_title="requests")
-    return (note + table(["outcome", "requests", "min", "p25", "median", "p75", "max"], stats)
+    return (note + table(["outcome", "requests", "min", "p25", "median", "p75", "max", "median daily MME"], stats)
+            + "<h3>By ingredient and formulation</h3>"
+            + table(["generic", "strength unit", "MME factor", "requests", "median total MME"], factors)
             + figure(fig, "fig-mme"))
 
 
 def _guidelines(con) -> str:
-    docs = con.execute(f"""
-        SELECT source, coalesce(document, '(no document)') AS doc, count(*) AS n,
-               count(DISTINCT letter_id) AS letters
-        FROM citations WHERE cited_by = 'reviewer' GROUP BY ALL ORDER BY n DESC, source, doc LIMIT {TOP}
+    titles = {r["id"]: r["title"] for r in read_rows("guideline_documents")}
+    by_id = con.execute(f"""
+        SELECT coalesce(document_id, '(not in the table)') AS id, min(source) AS source, count(*) AS n,
+               count(DISTINCT letter_id) AS letters, count(DISTINCT document) AS spellings
+        FROM citations WHERE cited_by = 'reviewer' AND source <> 'none'
+        GROUP BY ALL ORDER BY n DESC, id LIMIT {TOP}
+    """).fetchall()
+    docs = [(i, titles.get(i, ""), src, n, letters, spellings) for i, src, n, letters, spellings in by_id]
+    chapters = con.execute(f"""
+        SELECT document_id, chapter, count(*) AS n
+        FROM citations WHERE cited_by = 'reviewer' AND chapter IS NOT NULL
+        GROUP BY ALL ORDER BY n DESC, document_id, chapter LIMIT {TOP}
     """).fetchall()
     sections = con.execute(f"""
-        SELECT document, section, count(*) AS n
-        FROM (SELECT document, unnest(sections) AS section FROM citations WHERE cited_by = 'reviewer')
-        GROUP BY ALL ORDER BY n DESC, document, section LIMIT {TOP}
+        SELECT coalesce(document_id, document) AS doc, section, count(*) AS n
+        FROM (SELECT document_id, document, unnest(sections) AS section FROM citations WHERE cited_by = 'reviewer')
+        GROUP BY ALL ORDER BY n DESC, doc, section LIMIT {TOP}
     """).fetchall()
     pages = con.execute(f"""
-        SELECT document, page, count(*) AS n
-        FROM (SELECT document, unnest(pages) AS page FROM citations WHERE cited_by = 'reviewer')
-        GROUP BY ALL ORDER BY n DESC, document, page LIMIT {TOP}
+        SELECT coalesce(document_id, document) AS doc, page, count(*) AS n
+        FROM (SELECT document_id, document, unnest(pages) AS page FROM citations WHERE cited_by = 'reviewer')
+        GROUP BY ALL ORDER BY n DESC, doc, page LIMIT {TOP}
     """).fetchall()
-    out = _note("Guideline documents cited by the expert reviewers (citations.cited_by = 'reviewer').")
-    out += "<h3>Documents</h3>" + table(["source", "document", "citations", "letters"], docs)
+    out = _note("Guideline documents cited by the expert reviewers (citations.cited_by = 'reviewer'), counted by "
+                "canonical document id (schemas/codes/guideline_documents.csv): every spelling of one document counts once.")
+    out += "<h3>Documents</h3>" + table(["document id", "title", "source", "citations", "letters", "spellings"], docs)
     if docs:
-        out += _bars([f"{d[1]} ({d[0]})" for d in docs], {"citations": [d[2] for d in docs]},
+        out += _bars([d[0] for d in docs], {"citations": [d[3] for d in docs]},
                      "fig-guideline-documents", horizontal=True)
+    out += "<h3>Chapters (ODG, ACOEM)</h3>" + table(["document id", "chapter", "citations"], chapters)
     out += "<h3>Sections</h3>" + table(["document", "section", "citations"], sections)
     out += "<h3>Pages</h3>" + table(["document", "page", "citations"], pages)
     return out

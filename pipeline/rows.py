@@ -1,6 +1,7 @@
 """Extracted values → row dicts of the four tables (column names as in schemas/tables.py)."""
 from __future__ import annotations
 
+from pipeline.extract.documents import identify
 from pipeline.extract.letter import LetterFields
 from pipeline.ingest import RawLetter, Reject
 
@@ -31,10 +32,15 @@ def letter_rows(raw: RawLetter, f: LetterFields) -> tuple[dict, list[dict], list
             "service_date": it.service_date, "drug": it.drug, "drug_generic": it.drug_generic,
             "drug_class": it.drug_class,
             "strength_values": list(it.strength_values) if it.strength_values is not None else None,
-            "strength_unit": it.strength_unit, "quantity": it.quantity, "original_quantity": it.original_quantity,
+            "strength_unit": it.strength_unit,
+            "ingredients": [{"name": i.name, "strength": i.strength, "unit": i.unit} for i in it.ingredients]
+            if it.ingredients is not None else None,
+            "quantity": it.quantity, "quantity_unit": it.quantity_unit, "original_quantity": it.original_quantity,
+            "authorized_quantity": it.authorized_quantity, "request_text": it.request_text, "volume_ml": it.volume_ml,
             "refills": it.refills, "frequency": it.frequency, "days_supply": it.days_supply,
-            "mme_factor": it.mme_factor, "total_mme": it.total_mme,
+            "mme_factor": it.mme_factor, "total_mme": it.total_mme, "daily_mme": it.daily_mme,
             "guideline_source": it.guideline_source, "guideline_document": it.guideline_document,
+            "guideline_document_id": it.guideline_document_id, "guideline_chapter": it.guideline_chapter,
             "guideline_sections": list(it.guideline_sections), "guideline_pages": list(it.guideline_pages),
             "rationale": it.rationale, "decision_year": year,
         })
@@ -44,6 +50,7 @@ def letter_rows(raw: RawLetter, f: LetterFields) -> tuple[dict, list[dict], list
             citations.append({
                 "letter_id": letter_id, "item_number": it.item_number, "cited_by": cited_by,
                 "citation_number": numbers[cited_by], "source": c.source, "document": c.document,
+                **dict(zip(("document_id", "chapter"), identify(c.source, c.document, c.sections))),
                 "sections": list(c.sections), "pages": list(c.pages), "text": c.text,
             })
     rejects = [reject_row(Reject(raw.source_path, "extract", "unreadable_outcome",

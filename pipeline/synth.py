@@ -7,7 +7,8 @@ labels come from what the generator put into the letter, never from running the 
 Every layout the pipeline reads is covered: the 2016+ letter with the header table as PDF text
 scrambles it, the 2014-15 letter without header (half of them with every newline doubled, like the
 seeds), and the 2013 'Notice' with numbered determinations, glued words ('notmedically') and page
-furniture. Items are drug-heavy (names from schemas/codes/drugs.csv; '#90', 'QTY: 60', 'x 90',
+furniture. Items are drug-heavy (names from the generator's own pipeline/synth_drugs.csv, with misspellings
+and drugs the extractor's lexicon lacks; '#90', 'QTY: 60', 'x 90',
 'with 3 refills', 'x2 refills'; partial authorizations; compounds; 'DOS: 3/4/16'), with imaging,
 therapy, DME, injections, consults and surgery besides; MTUS 'Section(s):', 2015 'Page(s):', ODG
 non-MTUS and 'did not cite any medical evidence' citations; lines wrapped near 95 columns.
@@ -17,6 +18,7 @@ on its own and the same seed always gives the same bytes.
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import random
@@ -453,22 +455,30 @@ COMPOUND_FORMS = ("cream", "gel", "ointment", "cream")
 CONTAINERS = ("30gm", "60gm", "120gm", "180gm", "240gm")
 
 
+SYNTH_DRUGS = Path(__file__).with_name("synth_drugs.csv")
+
+
+@dataclass(frozen=True, slots=True)
+class SynthName:
+    """A drug name the generator writes, with its GOLD_SPEC labels (None for a drug the lexicon lacks)."""
+
+    name: str
+    generic: str | None
+    drug_class: str | None
+
+
 @cache
-def drug_pool() -> tuple[tuple[tuple[str, str], Oral, tuple[str, ...]], ...]:
-    """((generic, class), how prescribed, lexicon names) for every generic of ORAL, names from drugs.csv."""
-    names: dict[tuple[str, str], list[str]] = {}
-    for row in read_rows("drugs"):
-        key = (row["generic"], row["drug_class"])
-        name = row["name"]
-        spec = ORAL.get(key)
-        if spec is None or len(name) < 4 or any(c.isdigit() or c in "#.," for c in name):
-            continue
-        if name in NOT_ORAL_SOLIDS or (spec.names and name not in spec.names):
-            continue
-        if " with " in name or name.endswith((" gel", " pm", " am")):
-            continue
-        names.setdefault(key, []).append(name)
-    return tuple((key, ORAL[key], tuple(sorted(names[key]))) for key in ORAL if key in names)
+def drug_pool() -> tuple[tuple[Oral, tuple[SynthName, ...]], ...]:
+    """(how prescribed, names) for every ORAL generic, names from pipeline/synth_drugs.csv: the
+    generator's own list (brands, misspellings and drugs the extractor's lexicon lacks, which are
+    prescribed like the generic in prescribed_like), so the round trip measures the lexicon too."""
+    specs = {generic: (generic, drug_class) for generic, drug_class in ORAL}
+    names: dict[tuple[str, str], list[SynthName]] = {}
+    with SYNTH_DRUGS.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            key = specs[row["prescribed_like"]]
+            names.setdefault(key, []).append(SynthName(row["name"], row["generic"] or None, row["drug_class"] or None))
+    return tuple((ORAL[key], tuple(names[key])) for key in ORAL if key in names)
 
 
 def written_name(name: str) -> str:
@@ -558,8 +568,10 @@ def _refill_text(rng: random.Random, n: int) -> str:
 
 def oral_item(rng: random.Random, ctx: "Ctx") -> Item:
     pool = drug_pool()
-    (generic, drug_class), spec, names = rng.choices(pool, weights=[p[1].weight for p in pool])[0]
-    name = generic if generic in names and rng.random() < 0.5 else rng.choice(names)
+    spec, names = rng.choices(pool, weights=[p[0].weight for p in pool])[0]
+    generic_names = [n for n in names if n.name == n.generic]
+    picked = generic_names[0] if generic_names and rng.random() < 0.5 else rng.choice(names)
+    name, generic, drug_class = picked.name, picked.generic, picked.drug_class
     written = written_name(name)
     salt = rng.choice(spec.salts) if name == generic else ""
     drug = f"{written} {salt}".strip()

@@ -31,3 +31,9 @@ def vocabularies() -> dict[str, dict[str, str]]:
 def vocabulary(name: str) -> list[str]:
     """The allowed codes of one vocabulary; an unknown name is a KeyError, not an empty list."""
     return list(vocabularies()[name])
+
+
+@cache
+def document_ids() -> list[str]:
+    """The ids of schemas/codes/guideline_documents.csv (the canonical cited documents)."""
+    return [row["id"] for row in read_rows("guideline_documents")]

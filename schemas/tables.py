@@ -11,9 +11,15 @@ from typing import Optional
 import pandera.polars as pa
 import polars as pl
 
-from schemas.codes import vocabulary
+from schemas.codes import document_ids, vocabulary
 
 PARTITION_COLUMN = "decision_year"
+DOCUMENT_ID = ("Canonical id of the cited document (schemas/codes/guideline_documents.csv, matched by the words of "
+               "its aliases, years and editions aside): every way of writing the Chronic Pain Medical Treatment "
+               "Guidelines is 'mtus_chronic_pain', each ACOEM chapter has its own id; null for a document the table lacks.")
+CHAPTER = ("The chapter of an ODG citation (its first section, without 'Chapter' or '(updated …)': 'Pain (Chronic)'), "
+           "or of an ACOEM Practice Guidelines citation that names the chapter after the title; else null.")
+INGREDIENT = pl.Struct({"name": pl.String, "strength": pl.Float64, "unit": pl.String})
 
 
 class Letters(pa.DataFrameModel):
@@ -59,15 +65,30 @@ class Items(pa.DataFrameModel):
     drug_class: Optional[str] = pa.Field(nullable=True, isin=vocabulary("drug_class"), description="Therapeutic class of the drug.")
     strength_values: Optional[list[float]] = pa.Field(nullable=True, description="Strength figures as written: '10/325mg' → [10, 325].")
     strength_unit: Optional[str] = pa.Field(nullable=True, description="Unit of strength_values: mg, mcg, mcg/hr, %, g, ml, mg/ml, units.")
+    ingredients: Optional[pl.List(INGREDIENT)] = pa.Field(
+        nullable=True, description="Generic ingredients in the order written, each with its own strength and unit "
+        "('Norco 10/325mg' → hydrocodone 10 mg, acetaminophen 325 mg; a brand's fixed composition from "
+        "schemas/codes/drug_compositions.csv: LidoPro); strength null when the heading's figures cannot be paired; null when drug_generic is.")
     quantity: Optional[int] = pa.Field(nullable=True, ge=0, description="Count of units or visits under review: '#90' → 90; partial authorizations: the remaining portion.")
+    quantity_unit: Optional[str] = pa.Field(nullable=True, isin=vocabulary("quantity_unit"),
+                                            description="What quantity counts (the word written next to it, schemas/codes/quantity_units.csv; 'unit' when none is written); null when quantity is.")
     original_quantity: Optional[int] = pa.Field(nullable=True, ge=0, description="Partial authorizations only: the original request's count.")
+    authorized_quantity: Optional[int] = pa.Field(nullable=True, ge=0, description="Partial authorizations only: the count the claims administrator authorized (original_quantity = authorized_quantity + quantity).")
+    request_text: str = pa.Field(description="The request under review in short: a partial authorization's remaining portion ('Norco 10/325mg #35'), else the heading.")
+    volume_ml: Optional[float] = pa.Field(nullable=True, ge=0, description="Volume of a liquid written without '#' ('420 ml'), in ml; quantity stays null for it.",
+                                          metadata={"unit": "ml"})
     refills: Optional[int] = pa.Field(nullable=True, ge=0, description="Number of refills requested: 'with 3 refills' → 3.")
     frequency: Optional[str] = pa.Field(nullable=True, description="Dosing frequency when the heading states it ('BID', 'twice daily').")
     days_supply: Optional[int] = pa.Field(nullable=True, ge=0, description="Days of supply when the heading states it ('30 day supply').")
-    mme_factor: Optional[float] = pa.Field(nullable=True, ge=0, description="CDC 2022 morphine-milligram-equivalent factor of the opioid ingredient.")
-    total_mme: Optional[float] = pa.Field(nullable=True, ge=0, description="Opioid strength × quantity × mme_factor, when all three are known.")
+    mme_factor: Optional[float] = pa.Field(nullable=True, ge=0, description="Morphine-milligram-equivalent factor of the opioid ingredient's formulation (schemas/codes/opioid_mme.csv: CDC 2022, per mg, per mcg/hr of a patch per day of wear, …).")
+    total_mme: Optional[float] = pa.Field(nullable=True, ge=0, description="MME of the whole quantity under review: strength × mme_factor × wear days of a patch × quantity (× ml for a per-ml solution); 'Fentanyl patch 25mcg/hr #10' → 1800.",
+                                          metadata={"unit": "MME (mg of oral morphine)"})
+    daily_mme: Optional[float] = pa.Field(nullable=True, ge=0, description="MME a day: one unit's MME × doses a day of the frequency (one unit a dose; schemas/codes/dosing_frequencies.csv), else total_mme / days_supply; null when the heading gives neither.",
+                                          metadata={"unit": "MME per day"})
     guideline_source: str = pa.Field(isin=vocabulary("guideline_source"), description="Source of the reviewer's first cited guideline.")
     guideline_document: Optional[str] = pa.Field(nullable=True, description="Reviewer's first cited document, as written without 'Decision based on'.")
+    guideline_document_id: Optional[str] = pa.Field(nullable=True, isin=document_ids(), description=DOCUMENT_ID)
+    guideline_chapter: Optional[str] = pa.Field(nullable=True, description=CHAPTER)
     guideline_sections: list[str] = pa.Field(description="Sections of that document ('Section(s): A, B' → [A, B]).")
     guideline_pages: list[int] = pa.Field(description="Pages of that document, ranges expanded ('74-96, 124').")
     rationale: Optional[str] = pa.Field(nullable=True, description="The decision rationale text, whitespace folded.")
@@ -88,6 +109,8 @@ class Citations(pa.DataFrameModel):
     citation_number: int = pa.Field(ge=1, description="Order of the document within that line, from 1.")
     source: str = pa.Field(isin=vocabulary("guideline_source"), description="MTUS, ODG, ACOEM, other or none.")
     document: Optional[str] = pa.Field(nullable=True, description="Document as written, without 'Decision based on'.")
+    document_id: Optional[str] = pa.Field(nullable=True, isin=document_ids(), description=DOCUMENT_ID)
+    chapter: Optional[str] = pa.Field(nullable=True, description=CHAPTER)
     sections: list[str] = pa.Field(description="Sections cited in that document.")
     pages: list[int] = pa.Field(description="Pages cited in that document, ranges expanded.")
     text: str = pa.Field(description="The citation as written, whitespace folded.")
@@ -124,6 +147,12 @@ def polars_schema(model: type[pa.DataFrameModel]) -> pl.Schema:
     return pl.Schema({name: col.dtype.type for name, col in model.to_schema().columns.items()})
 
 
+def describe(col) -> str:
+    """A column's description, with its unit (Field metadata 'unit') when it has one."""
+    unit = (col.metadata or {}).get("unit")
+    return f"{col.description or ''} Unit: {unit}." if unit else col.description or ""
+
+
 def descriptions(model: type[pa.DataFrameModel]) -> dict[str, str]:
-    """{column: description} of a table model."""
-    return {name: col.description or "" for name, col in model.to_schema().columns.items()}
+    """{column: description with unit} of a table model."""
+    return {name: describe(col) for name, col in model.to_schema().columns.items()}

@@ -100,14 +100,44 @@ def test_retrospective(heading, retrospective, date):
     assert (got_retro, got_date.isoformat() if got_date else None) == (retrospective, date)
 
 
-@pytest.mark.parametrize("heading, quantity, factor, mme", [
-    ("Norco 10/325mg #140", 140, 1.0, 1400.0),
-    ("Oxycodone 15mg #90", 90, 1.5, 2025.0),
-    ("Fentanyl patch 25mcg/hr #10", 10, 2.4, 600.0),
-    ("Xanax 1mg #60", 60, None, None),
+@pytest.mark.parametrize("heading, quantity, volume, factor, total, daily", [
+    ("Norco 10/325mg #140", 140, None, 1.0, 1400.0, None),                 # tablet: mg × factor × count
+    ("Oxycodone 15mg #90", 90, None, 1.5, 2025.0, None),
+    ("Oxycodone 15mg 1 tab q6h #90", 90, None, 1.5, 2025.0, 90.0),           # q6h: 4 tablets a day
+    ("Tramadol 50mg BID #60", 60, None, 0.2, 600.0, 20.0),
+    ("Norco 10/325mg #90, 30 day supply", 90, None, 1.0, 900.0, 30.0),       # total / days' supply
+    ("Norco 5/325mg one tablet twice daily 14 days #40", 40, None, 1.0, 200.0, 10.0),   # the sig beats the days
+    ("Tylenol with codeine 300/30mg #60", 60, None, 0.15, 270.0, None),
+    ("Dilaudid 4mg #120", 120, None, 5.0, 2400.0, None),
+    ("Methadone 10mg #90", 90, None, 4.7, 4230.0, None),
+    ("Nucynta 50mg #60", 60, None, 0.4, 1200.0, None),
+    ("Opana ER 10mg #60", 60, None, 3.0, 1800.0, None),
+    ("Fentanyl patch 25mcg/hr #10", 10, None, 2.4, 1800.0, None),            # × 3 days of wear per patch
+    ("Fentanyl patch 25mcg/hr q72h #10", 10, None, 2.4, 1800.0, 60.0),
+    ("Butrans 10mcg/hr #4", 4, None, 12.6, 3528.0, None),                    # × 7 days of wear per patch
+    ("Belbuca 150mcg #60", 60, None, 0.03, 270.0, None),                     # buccal film, per mcg
+    ("Suboxone 8mg/2mg #30", 30, None, None, None, None),                    # OUD: no factor
+    ("Methadone 10mg/ml 420 ml", None, 420.0, 4.7, 19740.0, None),           # per-ml solution × volume
+    ("Xanax 1mg #60", 60, None, None, None, None),
 ])
-def test_mme(heading, quantity, factor, mme):
-    assert drugs.total_mme(drugs.find_drug(heading), quantity) == (factor, mme)
+def test_mme(heading, quantity, volume, factor, total, daily):
+    assert drugs.mme(drugs.find_drug(heading), quantity, volume) == drugs.Mme(factor, total, daily)
+
+
+@pytest.mark.parametrize("heading, ingredients", [
+    ("Norco 10/325mg #90", [("hydrocodone", 10.0, "mg"), ("acetaminophen", 325.0, "mg")]),
+    ("Retrospective Lidopro 4%-27.5%-0.0325% 121gm #1",
+     [("capsaicin", 0.0325, "%"), ("lidocaine", 4.5, "%"), ("menthol", 10.0, "%"), ("methyl salicylate", 27.5, "%")]),
+    ("LidoPro cream 121gm", [("capsaicin", 0.0325, "%"), ("lidocaine", 4.5, "%"), ("menthol", 10.0, "%"),
+                             ("methyl salicylate", 27.5, "%")]),
+    ("Flurbiprofen 20%/Lidocaine 5% cream 180gm", [("flurbiprofen", 20.0, "%"), ("lidocaine", 5.0, "%")]),
+    ("Ketoprofen 10%, cyclobenzaprine 3%, lidocaine 5% cream",
+     [("ketoprofen", 10.0, "%"), ("cyclobenzaprine", 3.0, "%"), ("lidocaine", 5.0, "%")]),
+    ("Xanax 1mg #60", [("alprazolam", 1.0, "mg")]),
+    ("Norco #90", [("hydrocodone", None, None), ("acetaminophen", None, None)]),     # nothing to pair
+])
+def test_ingredients_pair_with_their_strengths(heading, ingredients):
+    assert [(i.name, i.strength, i.unit) for i in drugs.find_drug(heading).ingredients] == ingredients
 
 
 @given(st.text(max_size=200))
@@ -116,4 +146,4 @@ def test_heading_parsers_never_raise(heading):
     quantities(heading, drug is not None)
     drugs.refills(heading)
     service(heading)
-    drugs.total_mme(drug, 10)
+    drugs.mme(drug, 10, 100.0)

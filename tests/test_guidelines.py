@@ -73,7 +73,11 @@ def test_expand_pages(text, pages):
     ("Muscle relaxants (for pain), Cyclobenzaprine (Flexeril)", ("Muscle relaxants (for pain)", "Cyclobenzaprine (Flexeril)")),
     ("Opioids, criteria for use", ("Opioids, criteria for use",)),
     ("Knee, Forearm, Wrist, & Hand", ("Knee", "Forearm, Wrist, & Hand")),
-    ("326, Diagnostic Criteria", ("326", "Diagnostic Criteria")),
+    ("326, Diagnostic Criteria", ("326", "Diagnostic Criteria")),          # GOLD_SPEC: a bare number is a section
+    ("Guidelines", ()),                                                    # the document's name is not a section
+    ("MTUS Guidelines, Opioids", ("Opioids",)),
+    ("ACOEM Practice Guidelines, Special Studies", ("Special Studies",)),
+    ("Physical Therapy Guidelines", ("Physical Therapy Guidelines",)),     # an ODG topic named '... Guidelines' stays
 ])
 def test_split_sections(text, sections):
     assert split_sections(text) == sections

@@ -74,6 +74,10 @@ def test_empty_dataset_says_no_data(empty_data):
     ("drug-classes", "<td>opioid</td>"),
     ("top-drugs", "<td>hydrocodone/acetaminophen</td>"),
     ("mme", '<td class="num">600.0</td>'),
+    ("mme", '<td class="num">20.0</td>'),                      # median daily MME
+    ("guidelines", "<td>mtus_chronic_pain</td>"),               # counted by document id
+    ("guidelines", "<td>Chronic Pain Medical Treatment Guidelines</td>"),
+    ("guidelines", "<td>Pain (Chronic)</td>"),
     ("guidelines", "<td>Opioids, criteria for use</td>"),
     ("guidelines", '<td class="num">76</td>'),
     ("specialties", "<td>Family Practice</td>"),

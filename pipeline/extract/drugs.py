@@ -32,7 +32,8 @@ FORM_WORDS = frozenset("gel cream ointment lotion patch patches topical transder
                        "capsule capsules cap caps oral solution suspension liquid injection film lozenge odt".split())
 COMBINATION_TAIL = re.compile(r"(?:/[A-Za-z][A-Za-z-]*)+")
 CONTAINER_UNITS = {"g", "ml"}     # '180gm', '120ml': the size of the tube or bottle, not a strength
-UNIT_NAMES = {"mcg/h": "mcg/hr", "mcg/hour": "mcg/hr", "gm": "g", "gram": "g", "grams": "g", "unit": "units", "iu": "units"}
+UNIT_NAMES = {"mcg/h": "mcg/hr", "mcg/hour": "mcg/hr", "gm": "g", "gram": "g", "grams": "g", "unit": "units",
+              "iu": "IU", "meq": "mEq", "unit/ml": "units/ml"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,13 @@ class Strength:
 
 
 @dataclass(frozen=True, slots=True)
+class Ingredient:
+    name: str                        # lowercase generic
+    strength: float | None           # its own figure; None when the heading's figures cannot be paired
+    unit: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Drug:
     name: str                        # as written, up to the strength
     generic: tuple[str, ...]         # () when the drug is not in the lexicon
@@ -55,6 +63,7 @@ class Drug:
     strength: Strength | None
     frequency: str | None
     days_supply: int | None
+    ingredients: tuple[Ingredient, ...] = ()   # in the order written, each with its own strength
 
 
 def _key(name: str) -> str:
@@ -67,10 +76,41 @@ def lexicon() -> dict[str, Entry]:
     return {_key(r["name"]): Entry(tuple(r["generic"].split("/")), r["drug_class"]) for r in read_rows("drugs")}
 
 
+@dataclass(frozen=True, slots=True)
+class MmeRule:
+    """One formulation of schemas/codes/opioid_mme.csv: how its strength becomes MME."""
+    ingredient: str
+    strength_unit: str
+    factor: float | None        # None: the table assigns none (buprenorphine for opioid use disorder)
+    count_per: str              # 'unit': strength is per dispensed unit; 'ml': per ml, times the volume
+    wear_days: float            # days one patch is worn (1 for everything that is not a patch)
+
+
 @cache
-def mme_factors() -> dict[str, tuple[float, str]]:
-    """Opioid ingredient → (CDC 2022 MME factor, strength unit it applies to)."""
-    return {r["ingredient"]: (float(r["mme_factor"]), r["strength_unit"]) for r in read_rows("opioid_mme")}
+def mme_rules() -> dict[str, tuple[MmeRule, ...]]:
+    """Opioid ingredient → its formulations, in file order (the first is the default when the
+    strength is not written)."""
+    out: dict[str, list[MmeRule]] = {}
+    for r in read_rows("opioid_mme"):
+        out.setdefault(r["ingredient"], []).append(MmeRule(
+            r["ingredient"], r["strength_unit"], float(r["mme_factor"]) if r["mme_factor"] else None,
+            r["count_per"], float(r["wear_days"] or 1)))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@cache
+def doses_per_day() -> dict[str, float]:
+    """Normalised dosing frequency ('bid', 'q8h', 'twice daily') → doses a day (schemas/codes/dosing_frequencies.csv)."""
+    return {r["frequency"]: float(r["doses_per_day"]) for r in read_rows("dosing_frequencies")}
+
+
+@cache
+def compositions() -> dict[str, tuple[Ingredient, ...]]:
+    """Lexicon name → fixed composition of a brand (schemas/codes/drug_compositions.csv: LidoPro)."""
+    out: dict[str, list[Ingredient]] = {}
+    for r in read_rows("drug_compositions"):
+        out.setdefault(_key(r["name"]), []).append(Ingredient(r["ingredient"], float(r["strength"]), r["unit"]))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 @cache
@@ -187,13 +227,14 @@ def _unit(raw: str) -> str:
 
 def _values(raw: str) -> tuple[float, ...]:
     """'10/325' → (10, 325); '4%-27.5%-0.0325' → (4, 27.5, 0.0325)."""
-    return tuple(float(v) for v in re.split(r"\s*%?\s*[/-]\s*", raw.strip().rstrip("%")))
+    return tuple(float(v.replace(",", "")) for v in re.split(r"\s*%?\s*[/-]\s*", raw.strip().rstrip("%")))
 
 
 def parse_strength(text: str, compound: bool = False) -> Strength | None:
     """'Norco 10/325mg #140' → Strength((10.0, 325.0), 'mg'); compounds list every ingredient's
     figure ('Flurbiprofen 20%/Lidocaine 5% cream 180gm' → (20, 5) %); a percent followed by a
     mg figure gives the mg figure ('3% 300mg/g'); 'Percocet 5/325' → mg."""
+    text = rx.REPEATED_UNIT.sub(r"\g<value>\g<joiner>", text)
     found = [m for m in rx.STRENGTH.finditer(text) if _unit(m["unit"]) not in CONTAINER_UNITS]
     if not found:   # a bare ratio right after the name, not a date: 'Percocet 5/325', '50/325/40'
         m = rx.BARE_RATIO.search(text)
@@ -257,8 +298,26 @@ def find_drug(heading: str) -> Drug | None:
     else:
         drug_class = classes[0]
     name = _name_as_written(subject, first)
-    return Drug(name, tuple(generic), drug_class, parse_strength(subject[first.end:scope_end], compound=compound),
-                _frequency(scope), _days(scope))
+    strength = parse_strength(subject[first.end:scope_end], compound=compound)
+    return Drug(name, tuple(generic), drug_class, strength, _frequency(scope), _days(scope),
+                _ingredients(subject, parts, scope_end, strength))
+
+
+def _ingredients(subject: str, parts: list[_Match], scope_end: int, strength: Strength | None) -> tuple[Ingredient, ...]:
+    """Each ingredient with its own figure: a brand's fixed composition (LidoPro); else the figure
+    written right after each ingredient of a compound ('Flurbiprofen 20%/Lidocaine 5%'); else the
+    heading's figures in order when there is one per ingredient ('Norco 10/325mg'); else None."""
+    if len(parts) == 1 and (fixed := compositions().get(parts[0].key)):
+        return fixed
+    names = list(dict.fromkeys(g for m in parts for g in m.entry.generic))
+    paired: dict[str, tuple[float, str]] = {}
+    for m, nxt in zip(parts, [*(p.start for p in parts[1:]), scope_end]):
+        own = parse_strength(subject[m.end:nxt]) if m.end < nxt else None
+        if own and len(own.values) == len(m.entry.generic):
+            paired.update((g, (v, own.unit)) for g, v in zip(m.entry.generic, own.values))
+    if len(paired) < len(names) and strength and len(strength.values) == len(names):
+        paired = {g: (v, strength.unit) for g, v in zip(names, strength.values)}
+    return tuple(Ingredient(g, *paired.get(g, (None, None))) for g in names)
 
 
 def _frequency(text: str) -> str | None:
@@ -307,19 +366,52 @@ def refills(text: str) -> int | None:
     return number(m["n"] or m["n2"] or m["n3"] or m["n4"])
 
 
-def total_mme(drug: Drug | None, quantity: int | None) -> tuple[float | None, float | None]:
-    """(mme_factor, strength × quantity × factor) of the drug's opioid ingredient; None where unknown."""
+@dataclass(frozen=True, slots=True)
+class Mme:
+    factor: float | None
+    total: float | None         # MME of the whole quantity under review
+    daily: float | None         # MME a day, when the heading gives a frequency or a days' supply
+
+
+NO_MME = Mme(None, None, None)
+
+
+def _rule(ingredient: str, unit: str | None) -> MmeRule | None:
+    rules = mme_rules().get(ingredient, ())
+    return next((r for r in rules if r.strength_unit == unit), None) or (rules[0] if rules else None)
+
+
+def _per_day(frequency: str | None) -> float | None:
+    """'B.I.D.' → 2, 'q 8 hours' → 3, 'twice daily' → 2; None for 'prn' or no frequency."""
+    if frequency is None:
+        return None
+    key = rx.HOURLY.sub(r"q\g<h>h", re.sub(r"[.]", "", frequency.lower()))
+    return doses_per_day().get(" ".join(key.split()))
+
+
+def mme(drug: Drug | None, quantity: int | None, volume_ml: float | None = None) -> Mme:
+    """MME of the drug's opioid ingredient by the formulation's rule in opioid_mme.csv: strength ×
+    factor × wear days (patches) × units (or ml for a per-ml strength); daily from the frequency
+    (one unit a dose × doses a day), else from the days' supply."""
     if drug is None:
-        return None, None
-    factors = mme_factors()
+        return NO_MME
+    s = drug.strength
     for k, ingredient in enumerate(drug.generic):
-        if ingredient not in factors:
+        rule = _rule(ingredient, s.unit if s else None)
+        if rule is None:
             continue
-        factor, unit = factors[ingredient]
-        s = drug.strength
-        if s is None or s.unit != unit or quantity is None:
-            return factor, None
-        values = s.values
-        value = values[k] if len(values) == len(drug.generic) else values[0]
-        return factor, round(value * quantity * factor, 3)
-    return None, None
+        if rule.factor is None or s is None or s.unit != rule.strength_unit:
+            return Mme(rule.factor, None, None)
+        value = s.values[k] if len(s.values) == len(drug.generic) else s.values[0]
+        per_unit = value * rule.factor * rule.wear_days
+        count = (volume_ml * (quantity or 1) if volume_ml else None) if rule.count_per == "ml" else quantity
+        total = round(per_unit * count, 3) if count is not None else None
+        per_day = _per_day(drug.frequency)
+        if per_day is not None and rule.count_per == "unit":
+            daily = round(per_unit * per_day, 3)
+        elif drug.days_supply and total is not None:
+            daily = round(total / drug.days_supply, 3)
+        else:
+            daily = None
+        return Mme(rule.factor, total, daily)
+    return NO_MME

@@ -71,6 +71,7 @@ def split_sections(text: str) -> tuple[str, ...]:
     together ('NSAIDs, GI symptoms & cardiovascular risk', 'Forearm, Wrist, and Hand Complaints
     Chapter'); a piece opening with 'and ' starts the last title of a list ('A, and B'); any other
     piece starting in lowercase or with '&' continues the previous title ('Opioids, criteria for use').
+    Words of the document's name are not a section ('Section(s): Guidelines').
     """
     text = fold(text).strip(" .;,")
     if not text:
@@ -95,7 +96,7 @@ def split_sections(text: str) -> tuple[str, ...]:
             else:
                 out.append(piece)
             i += 1
-    return tuple(out)
+    return tuple(s for s in out if not rx.NOT_A_SECTION.match(s))
 
 
 def _top_level_split(text: str, seps: str, maxsplit: int = -1) -> list[str]:

@@ -8,7 +8,9 @@ from pipeline.extract import drugs
 from pipeline.extract import regexes as rx
 from pipeline.extract.categories import categorise
 from pipeline.extract.dates import parse_date
+from pipeline.extract.documents import identify
 from pipeline.extract.guidelines import Citation, parse_citations
+from pipeline.extract.units import quantity_unit, volume_ml
 from pipeline.layouts import ItemBlock
 
 
@@ -26,14 +28,22 @@ class ItemFields:
     strength_values: tuple[float, ...] | None
     strength_unit: str | None
     quantity: int | None
+    quantity_unit: str | None
     original_quantity: int | None
+    authorized_quantity: int | None
+    request_text: str
+    volume_ml: float | None
     refills: int | None
     frequency: str | None
     days_supply: int | None
     mme_factor: float | None
     total_mme: float | None
+    daily_mme: float | None
+    ingredients: tuple[drugs.Ingredient, ...] | None
     guideline_source: str
     guideline_document: str | None
+    guideline_document_id: str | None
+    guideline_chapter: str | None
     guideline_sections: tuple[str, ...]
     guideline_pages: tuple[int, ...]
     rationale: str | None
@@ -52,6 +62,23 @@ def quantities(heading: str, is_drug: bool) -> tuple[int | None, int | None]:
     return drugs.count(heading, is_drug), None
 
 
+def request_text(heading: str) -> str:
+    """The request under review in a few words: a partial authorization's remaining portion
+    ('Norco 10/325mg #35'), the original request when it stays eligible as a whole, else the heading."""
+    if m := rx.PARTIAL_REMAINING.search(heading):
+        return m["remaining"].strip(" ,.")
+    if m := rx.PARTIAL_ORIGINAL.search(heading):
+        return m["original"].strip(" ,.")
+    return heading
+
+
+def authorized(quantity: int | None, original: int | None, heading: str) -> int | None:
+    """Partial authorizations: the count the claims administrator authorized (original = authorized + remaining)."""
+    if quantity is None or original is None or not rx.PARTIAL_REMAINING.search(heading) or original < quantity:
+        return None
+    return original - quantity
+
+
 def service(heading: str) -> tuple[bool, dt.date | None]:
     """(retrospective, date of service): 'Retrospective ... DOS: 11/14/16' → (True, 2016-11-14)."""
     m = rx.SERVICE_DATE.search(heading)
@@ -66,11 +93,14 @@ def extract_item(block: ItemBlock) -> ItemFields:
     is_drug = drug is not None
     quantity, original = quantities(heading, is_drug)
     retrospective, service_date = service(heading)
-    factor, mme = drugs.total_mme(drug, quantity)
+    request = request_text(heading)
+    volume = volume_ml(request) if is_drug else None
+    mme = drugs.mme(drug, quantity, volume)
     claims = parse_citations(block.claims_line) if block.claims_line else ()
     adopted = claims and rx.ADOPTS_CLAIMS_GUIDELINE.search(block.reviewer_line)
     reviewer = claims if adopted else parse_citations(block.reviewer_line)
     first = reviewer[0]
+    document_id, chapter = identify(first.source, first.document, first.sections)
     return ItemFields(
         item_number=block.number, item_text=heading, outcome=block.outcome or "",
         category=categorise(heading, is_drug), retrospective=retrospective, service_date=service_date,
@@ -80,9 +110,13 @@ def extract_item(block: ItemBlock) -> ItemFields:
         strength_values=drug.strength.values if drug and drug.strength else None,
         strength_unit=drug.strength.unit if drug and drug.strength else None,
         quantity=quantity, original_quantity=original, refills=drugs.refills(heading),
+        quantity_unit=quantity_unit(request, quantity, is_drug, drug.strength.unit if drug and drug.strength else None),
+        authorized_quantity=authorized(quantity, original, heading), request_text=request, volume_ml=volume,
         frequency=drug.frequency if drug else None, days_supply=drug.days_supply if drug else None,
-        mme_factor=factor, total_mme=mme,
+        mme_factor=mme.factor, total_mme=mme.total, daily_mme=mme.daily,
+        ingredients=drug.ingredients or None if drug else None,
         guideline_source=first.source, guideline_document=first.document,
+        guideline_document_id=document_id, guideline_chapter=chapter,
         guideline_sections=first.sections, guideline_pages=first.pages,
         rationale=block.rationale or None,
         citations=tuple(("claims_administrator", c) for c in claims) + tuple(("reviewer", c) for c in reviewer),

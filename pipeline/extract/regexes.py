@@ -129,6 +129,8 @@ MTUS_DOCUMENT = re.compile(
     r"""(?P<document>[A-Z][^:]*?\b(?:19|20)\d{2})\b
         (?:\s*,?\s*Section\(s\):\s*(?P<sections>.*?))?
         \s*(?:,\s*and\s+(?=[^:]*?\b(?:19|20)\d{2}\b)|[.;,]?\s*$)""", X | S)
+# A 'section' made only of the document's name: 'Section(s): Guidelines', 'MTUS Guidelines', 'ACOEM Practice Guidelines'
+NOT_A_SECTION = re.compile(r"^(?:(?:the|ca|mtus|odg|\(odg\)|acoem|practice|official|disability|guidelines?)\b[\s,.]*)+$", I)
 SECTIONS_LABEL = re.compile(r"\s*,?\s*Section\(s\):\s*", I)
 PAGES = re.compile(r"\b(?:Page\(s\):|pages?|pp?\.)\s*(?P<pages>\d[\d\s,\-–&and]*)", I)   # 'Page(s): 74-96, 124'
 PAGE_RANGE = re.compile(r"(?P<a>\d{1,4})(?:\s*[-–]\s*(?P<b>\d{1,4}))?")
@@ -160,10 +162,16 @@ PARTIAL_ORIGINAL = re.compile(r"^(?P<original>.+?)\s+was\s+the\s+original\s+requ
 PARTIAL_REMAINING = re.compile(
     r"remaining\s+IMR\s+eligible\s+portion\s+of\s+the\s+original\s+request,?\s*(?:is\s+)?(?:for\s+)?(?P<remaining>.+?)\s*(?:,\s*)?(?:\bis)?\s*$",
     I | S)
+# A figure, with thousands separators: '50,000', '1,000.5', '7.5'
+NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+STRENGTH_UNIT = r"mcg\s*/\s*h(?:r|our)?|mg\s*/\s*(?:ml|g|hr|patch|tab)|units?\s*/\s*ml|mcg|mg|%|grams?|gm|g|ml|units?|iu|meq"
 STRENGTH = re.compile(
-    r"""(?<![\w.#])(?P<values>\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?|%?\s*-\s*\d+(?:\.\d+)?(?=\s*%))*)\s*
-        (?P<unit>mcg\s*/\s*h(?:r|our)?|mg\s*/\s*(?:ml|g|hr|patch|tab)|mcg|mg|%|grams?|gm|g|ml|units?|iu)
-        (?![a-z])""", I | X)                                           # '10/325mg', '25mcg/hr', '5%', '0.5 mg'
+    rf"""(?<![\w.#,])(?P<values>{NUMBER}(?:\s*/\s*{NUMBER}|%?\s*-\s*{NUMBER}(?=(?:%?\s*[/-]\s*{NUMBER})*\s*(?:%|{STRENGTH_UNIT})))*)\s*
+        (?P<unit>{STRENGTH_UNIT})
+        (?![a-z])""", I | X)                                           # '10/325mg', '25mcg/hr', '5%', '0.5 mg', '7.5-325mg', '50,000 IU'
+# A unit written after every figure, dropped before reading the figures: '7.5mg/325mg' → '7.5/325mg',
+# '7.5 mg-325 mg' → '7.5-325 mg', '4%-27.5%-0.0325%' → '4-27.5-0.0325%'
+REPEATED_UNIT = re.compile(rf"(?P<value>{NUMBER})\s*(?P<unit>{STRENGTH_UNIT})\s*(?P<joiner>[/-])\s*(?={NUMBER}\s*(?P=unit)(?![a-z]))", I)
 BARE_RATIO = re.compile(r"(?<![\w.#/])(?P<values>\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)+)(?![\w/%.])")   # 'Percocet 5/325', '50/325/40'
 QUANTITY = re.compile(
     r"""(?:\#\s*(?P<hash>\d{1,5})\b                                    # '#90'
@@ -194,6 +202,10 @@ FREQUENCY = re.compile(
     r"""\b(?P<freq>q\.?\s?(?:d|hs|am|pm|\d{1,2}\s*h(?:rs?|ours?)?)\b|b\.?i\.?d\b|t\.?i\.?d\b|q\.?i\.?d\b|prn\b|qhs\b
         |(?:once|twice|three\s+times|four\s+times|\d\s*(?:x|times))\s+(?:a\s+|per\s+)?(?:day|daily)\b|daily\b|at\s+bedtime\b|nightly\b)""",
     I | X)                                                            # 'BID', 'twice daily', 'q8h'
+# A dosing interval in hours, normalised to 'q8h': 'q 8 hours', 'q8hrs', 'Q12H'
+HOURLY = re.compile(r"\bq\s*(?P<h>\d{1,2})\s*h(?:rs?|ours?)?\b", I)
+# The volume of a bottle, not a per-ml strength: 'Methadone 10mg/ml 420 ml', '480cc' — not 'mg/ml', '5mg/5ml'
+VOLUME = re.compile(r"(?<![\w./])(?P<ml>\d{1,5}(?:\.\d+)?)\s*(?:ml|cc|milliliters?)\b", I)
 DAYS_SUPPLY = re.compile(r"\b(?P<days>\d{1,3})[\s-]*days?(?:'s)?\s+supply\b|\b(?:for\s+)?(?P<days2>\d{1,3})\s+days\b(?!\s+rental)", I)
 
 # ---------------------------------------------------------------- counts of visits and sessions
