@@ -1,7 +1,7 @@
 """Item heading → DWC treatment category, from the ordered rules in schemas/codes/categories.csv.
 
 A drug request is pharmaceutical (also as an associated surgical service: GOLD_SPEC puts only post-op
-items that are not drugs under surgery) unless it is an injection; everything else
+items that are not drugs under surgery; an injection is no drug request); everything else
 takes the category of the first rule whose pattern matches, and 'other' when none does.
 """
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-from pipeline.extract import regexes as rx
 from schemas.codes import read_rows, vocabulary
 
 
@@ -28,7 +27,7 @@ def rules() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 @lru_cache(maxsize=1 << 16)
 def categorise(heading: str, is_drug: bool) -> str:
-    if is_drug and not rx.NOT_PHARMACEUTICAL.search(heading):
+    if is_drug:    # drugs.find_drug finds no drug in an injection ('Toradol 60mg IM injection')
         return "pharmaceutical"
     for pattern, category in rules():
         if pattern.search(heading):

@@ -22,14 +22,15 @@ MAX_NGRAM = 4
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
          "sixteen": 16, "eighteen": 18, "twenty": 20, "twenty-four": 24, "thirty": 30, "forty": 40, "fifty": 50,
-         "sixty": 60, "ninety": 90, "single": 1, "a": 1, "once": 1, "twice": 2, "thrice": 3}
+         "sixty": 60, "ninety": 90, "single": 1, "a": 1, "once": 1, "twice": 2, "thrice": 3, "no": 0, "zero": 0}
 # Words that stay in the drug name when they stand right after it ('Orphenadrine Citrate ER').
 SALT_RELEASE = frozenset(
     "er xr cr sr la dr ir xl ds cd hcl hbr sodium potassium citrate hydrochloride bitartrate tartrate tromethamine "
     "maleate succinate besylate mesylate phosphate sulfate acetate calcium magnesium extended release "
+    "pamoate cypionate enanthate fumarate hyclate valerate propionate "
     "immediate delayed controlled sustained".split())
 FORM_WORDS = frozenset("gel cream ointment lotion patch patches topical transdermal spray tablet tablets tab tabs "
-                       "capsule capsules cap caps oral solution suspension liquid injection film lozenge odt".split())
+                       "capsule capsules cap caps oral solution suspension liquid injection film lozenge odt dosepak dosepack dose pack".split())
 COMBINATION_TAIL = re.compile(r"(?:/[A-Za-z][A-Za-z-]*)+")
 CONTAINER_UNITS = {"g", "ml"}     # '180gm', '120ml': the size of the tube or bottle, not a strength
 UNIT_NAMES = {"mcg/h": "mcg/hr", "mcg/hour": "mcg/hr", "gm": "g", "gram": "g", "grams": "g", "unit": "units",
@@ -220,8 +221,9 @@ def _name_as_written(text: str, match: _Match) -> str:
 
 # ---------------------------------------------------------------- strength
 def _unit(raw: str) -> str:
-    """'mcg / h' → 'mcg/hr', 'gm' → 'g', '700mg/patch' → 'mg' (per dosage unit is the plain unit)."""
-    unit = re.sub(r"\s+", "", raw.lower()).removesuffix("/patch").removesuffix("/tab")
+    """'mcg / h' → 'mcg/hr', 'gm' → 'g', '700mg/patch' → 'mg' (per dosage unit is the plain unit),
+    'mg per 15 ml' → 'mg/15ml' (a liquid keeps its volume)."""
+    unit = re.sub(r"\s+", "", re.sub(r"\s+per\s+", "/", raw.lower())).removesuffix("/patch").removesuffix("/tab")
     return UNIT_NAMES.get(unit, unit)
 
 
@@ -235,7 +237,9 @@ def parse_strength(text: str, compound: bool = False) -> Strength | None:
     figure ('Flurbiprofen 20%/Lidocaine 5% cream 180gm' → (20, 5) %); a percent followed by a
     mg figure gives the mg figure ('3% 300mg/g'); 'Percocet 5/325' → mg."""
     text = rx.REPEATED_UNIT.sub(r"\g<value>\g<joiner>", text)
-    found = [m for m in rx.STRENGTH.finditer(text) if _unit(m["unit"]) not in CONTAINER_UNITS]
+    topical = bool(rx.TOPICAL_FORMS.search(text)) or "%" in text
+    found = [m for m in rx.STRENGTH.finditer(text) if _unit(m["unit"]) not in CONTAINER_UNITS
+             or (_unit(m["unit"]) == "g" and not topical and rx.DOSE_IN_GRAMS.match(text, m.end()))]
     if not found:   # a bare ratio right after the name, not a date: 'Percocet 5/325', '50/325/40'
         m = rx.BARE_RATIO.search(text)
         if m is None or rx.DATE.fullmatch(m["values"]) or not re.fullmatch(r"[\sA-Za-z,-]*", text[:m.start()]):
@@ -243,7 +247,10 @@ def parse_strength(text: str, compound: bool = False) -> Strength | None:
         return Strength(_values(m["values"]), "mg")
     first = found[0]
     unit = _unit(first["unit"])
-    if compound:
+    if compound:    # percents each followed by their mg/g figure: the mg/g figures
+        per_gram = [b for a, b in zip(found, found[1:]) if _unit(a["unit"]) == "%" and b.start() - a.end() <= 3
+                    and _unit(b["unit"]).startswith(("mg", "mcg"))]
+        unit = _unit(per_gram[0]["unit"]) if unit == "%" and per_gram else unit
         values = [v for m in found if _unit(m["unit"]) == unit for v in _values(m["values"])]
         return Strength(tuple(values), unit)
     if unit == "%" and len(found) > 1 and found[1].start() - first.end() <= 3 \
@@ -267,6 +274,8 @@ def find_drug(heading: str) -> Drug | None:
     A lexicon name counts when it opens the request or is followed by a strength; other lexicon
     words ('acupuncture visits with Capsaicin patch') do not make a drug request.
     """
+    if rx.NOT_A_DRUG_REQUEST.search(heading):
+        return None
     subject = _subject(heading)
     matches = _matches(subject) or _fuzzy_match(subject)
     lead = [m for m in matches if m.start == 0 or _strength_follows(subject, m.end)]
@@ -291,7 +300,9 @@ def find_drug(heading: str) -> Drug | None:
     classes = [m.entry.drug_class for m in parts]
     scope = subject[first.start:scope_end]
     topical = bool(rx.TOPICAL_FORMS.search(scope)) or "%" in scope
-    if "opioid" in classes:
+    if compound and topical:        # a topical compound, even with tramadol in it
+        drug_class = "topical_analgesic"
+    elif "opioid" in classes:
         drug_class = "opioid"
     elif compound or (topical and classes[0] in {"nsaid", "muscle_relaxant", "anticonvulsant", "antidepressant"}):
         drug_class = "topical_analgesic"
@@ -339,7 +350,7 @@ def count(text: str, is_drug: bool) -> int | None:
     if hashes:                       # the last '#': 'Tylenol #3 #60' → 60
         return int(hashes[-1]["hash"])
     if found:
-        return int(found[0]["qty"] or found[0]["times"])
+        return number(found[0]["qty"] or found[0]["times"])
     if m := rx.UNIT_COUNT.search(text):
         return number(m["n"])
     if rx.NOT_A_COUNT.search(text):
@@ -351,6 +362,8 @@ def count(text: str, is_drug: bool) -> int | None:
             per, weeks = number(m["per"] or m["per_word"]), number(m["weeks"])
             if per and weeks:
                 return per * weeks
+        if m := rx.MONTHLY_DURATION.search(text):
+            return number(m["n"])
         if m := rx.TIMES_N.search(text):
             return number(m["n"])
     if m := rx.LEADING_COUNT.match(rx.PREFIX.sub("", text).strip(" :,-")):
@@ -396,6 +409,8 @@ def mme(drug: Drug | None, quantity: int | None, volume_ml: float | None = None)
     if drug is None:
         return NO_MME
     s = drug.strength
+    if s and (per := rx.PER_VOLUME_UNIT.match(s.unit)):    # '5mg/5ml' → 1 mg/ml
+        s = Strength(tuple(v / float(per["ml"]) for v in s.values), f"{per['unit']}/ml")
     for k, ingredient in enumerate(drug.generic):
         rule = _rule(ingredient, s.unit if s else None)
         if rule is None:

@@ -150,12 +150,21 @@ def _pages_and_rest(text: str) -> tuple[str, tuple[int, ...]]:
     return (text[:m.start()] + " " + text[m.end():]).strip(" ,.;"), expand_pages(m["pages"])
 
 
+def _sections_and_pages(text: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """'Opioids, criteria for use, Page(s): 76-80, 91' → the sections before 'Page(s):' and the
+    pages after it: a 'Page(s):' label ends the section list, wherever a comma put it."""
+    m = rx.SECTION_PAGES.search(text)
+    if m is None:
+        return split_sections(text), ()
+    return split_sections(text[:m.start()]), expand_pages(m["pages"])
+
+
 def _mtus_group(text: str) -> list[Citation]:
     """'Shoulder Complaints 2004, Section(s): Special Studies, and Knee Complaints 2004.' or the
     2015 form 'Chronic Pain Treatment Guidelines Opioids Page(s): 74-96.'"""
     docs = list(rx.MTUS_DOCUMENT.finditer(text)) if rx.MTUS_DOCUMENT.match(text) else []
     if docs:
-        return [Citation("MTUS", fold(m["document"]), split_sections(m["sections"] or ""), (), fold(m.group(0)).strip(" ,."))
+        return [Citation("MTUS", fold(m["document"]), *_sections_and_pages(m["sections"] or ""), fold(m.group(0)).strip(" ,."))
                 for m in docs]
     rest, pages = _pages_and_rest(text)
     if (m := rx.ACOEM_DOCUMENT.match(rest)) and not rx.GUIDELINES_WORD.match(rest):   # 'ACOEM Low Back Complaints Chapter, Special Studies'
@@ -174,7 +183,9 @@ def _mtus_group(text: str) -> list[Citation]:
 
 def _non_mtus_group(text: str) -> list[Citation]:
     """'Official Disability Guidelines (ODG) Knee & Leg, Durable medical equipment (DME)',
-    'ACOEM Hip and Groin Chapter/Diagnostic ...', 'Low Back (Hyperstimulation analgesia)'."""
+    'ACOEM Hip and Groin Chapter/Diagnostic ...' (a named chapter and topic, split like ODG's),
+    'Low Back (Hyperstimulation analgesia)'; any other ACOEM or other publication is one document as
+    written ('ACOEM Practice Guidelines, 3rd Edition, Low Back Disorders, Ergonomic Interventions')."""
     parts = rx.OTHER_GUIDELINES.split(text, maxsplit=1)
     text = parts[0].strip(" .")
     out: list[Citation] = []
@@ -182,15 +193,13 @@ def _non_mtus_group(text: str) -> list[Citation]:
     if m := rx.ODG_DOCUMENT.match(rest):
         topic = rx.ODG_SUBTITLE.sub("", rest[m.end():])
         out.append(Citation("ODG", ODG_CANONICAL, chapter_topic(topic), pages, fold(text)))
-    elif m := rx.ACOEM_DOCUMENT.match(rest):
+    elif (m := rx.ACOEM_DOCUMENT.match(rest)) and rx.NAMED_CHAPTER.match(rest[m.end():]):
         out.append(Citation("ACOEM", fold(m["document"]), chapter_topic(rest[m.end():]), pages, fold(text)))
     elif rx.ODG_MARK.search(rest) or rx.ODG_CHAPTER_START.match(rest):
         out.append(Citation("ODG", None, chapter_topic(rest), pages, fold(text)))
-    elif rx.AND_LIST.search(rest):   # a title holding a series: 'National Heart, Lung, and Blood Institute ...'
-        out.append(Citation("other", fold(rest), (), pages, fold(text)))
-    else:   # another publication: 'Milliman Care Guidelines 20th Edition, Assistant Surgeon'
-        document, *topics = _top_level_split(fold(rest), ",", maxsplit=1)
-        out.append(Citation("other", document or None, split_sections(topics[0]) if topics else (), pages, fold(text)))
+    else:   # a publication as written, commas and all: it has no Section(s): slot to split off
+        source = "ACOEM" if rx.ACOEM_MARK.search(rest) else "other"
+        out.append(Citation(source, fold(rest).strip(" .,") or None, (), pages, fold(text)))
     if len(parts) == 2 and parts[1].strip(" ."):
         other = fold(parts[1]).strip(" .")
         out.append(Citation("other", other, (), (), other))

@@ -109,7 +109,7 @@ def extract_item(block: ItemBlock) -> ItemFields:
         drug_class=drug.drug_class if drug else None,
         strength_values=drug.strength.values if drug and drug.strength else None,
         strength_unit=drug.strength.unit if drug and drug.strength else None,
-        quantity=quantity, original_quantity=original, refills=drugs.refills(heading),
+        quantity=quantity, original_quantity=original, refills=drugs.refills(request),
         quantity_unit=quantity_unit(request, quantity, is_drug, drug.strength.unit if drug and drug.strength else None),
         authorized_quantity=authorized(quantity, original, heading), request_text=request, volume_ml=volume,
         frequency=drug.frequency if drug else None, days_supply=drug.days_supply if drug else None,

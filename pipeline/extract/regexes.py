@@ -133,6 +133,8 @@ MTUS_DOCUMENT = re.compile(
 NOT_A_SECTION = re.compile(r"^(?:(?:the|ca|mtus|odg|\(odg\)|acoem|practice|official|disability|guidelines?)\b[\s,.]*)+$", I)
 SECTIONS_LABEL = re.compile(r"\s*,?\s*Section\(s\):\s*", I)
 PAGES = re.compile(r"\b(?:Page\(s\):|pages?|pp?\.)\s*(?P<pages>\d[\d\s,\-–&and]*)", I)   # 'Page(s): 74-96, 124'
+# The pages closing an MTUS section list: 'Section(s): Opioids, criteria for use, Page(s): 76-80, 91.'
+SECTION_PAGES = re.compile(r"\s*,?\s*Page\(s\)\s*:\s*(?P<pages>\d[\d\s,\-–]*)", I)
 PAGE_RANGE = re.compile(r"(?P<a>\d{1,4})(?:\s*[-–]\s*(?P<b>\d{1,4}))?")
 # 2015: 'MTUS Chronic Pain Treatment Guidelines benzodiazepines Page(s): 24.'
 GUIDELINES_WORD = re.compile(r"^(?P<document>.*?\bGuidelines?\b)\s*[,:]?\s*(?P<rest>.*)$", I | S)
@@ -144,6 +146,8 @@ NOTICE_BASED_ON = re.compile(r"^(?!.*Decision\s+based\s+on).*?based\s+(?:his/her
 EDITION_PIECE = re.compile(r"^(?:\d(?:st|nd|rd|th)\s+Edition|\(?\d{4}\)?)(?:\s*\(\d{4}\))?$", I)   # '2nd Edition (2004)'
 # ODG chapter qualifiers that stay with the chapter: 'Carpal Tunnel Syndrome (Acute & Chronic)'
 CHAPTER_QUALIFIER = re.compile(r"^\((?:\s*(?:acute|chronic|thoracic|lumbar|and|&|,)\s*)+\)$", I)
+# An ACOEM chapter named ODG-style after the document, then its topic: 'Hip and Groin Chapter/Diagnostic ...'
+NAMED_CHAPTER = re.compile(r"^[A-Z][\w&' -]*?\bChapter\b\s*(?:[/,(]|$)")
 ODG_MARK = re.compile(r"\bODG\b|Official\s+Disability\s+Guidelines", I)
 ACOEM_MARK = re.compile(r"\bACOEM\b", I)
 
@@ -164,7 +168,7 @@ PARTIAL_REMAINING = re.compile(
     I | S)
 # A figure, with thousands separators: '50,000', '1,000.5', '7.5'
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-STRENGTH_UNIT = r"mcg\s*/\s*h(?:r|our)?|mg\s*/\s*(?:ml|g|hr|patch|tab)|units?\s*/\s*ml|mcg|mg|%|grams?|gm|g|ml|units?|iu|meq"
+STRENGTH_UNIT = r"(?:mg|mcg|g)\s*(?:/|\s+per\s+)\s*\d+(?:\.\d+)?\s*ml|mcg\s*/\s*h(?:r|our)?|mg\s*/\s*(?:ml|g|hr|patch|tab)|units?\s*/\s*ml|mcg|mg|%|grams?|gm|g|ml|units?|iu|meq"
 STRENGTH = re.compile(
     rf"""(?<![\w.#,])(?P<values>{NUMBER}(?:\s*/\s*{NUMBER}|%?\s*-\s*{NUMBER}(?=(?:%?\s*[/-]\s*{NUMBER})*\s*(?:%|{STRENGTH_UNIT})))*)\s*
         (?P<unit>{STRENGTH_UNIT})
@@ -172,11 +176,16 @@ STRENGTH = re.compile(
 # A unit written after every figure, dropped before reading the figures: '7.5mg/325mg' → '7.5/325mg',
 # '7.5 mg-325 mg' → '7.5-325 mg', '4%-27.5%-0.0325%' → '4-27.5-0.0325%'
 REPEATED_UNIT = re.compile(rf"(?P<value>{NUMBER})\s*(?P<unit>{STRENGTH_UNIT})\s*(?P<joiner>[/-])\s*(?={NUMBER}\s*(?P=unit)(?![a-z]))", I)
+# A liquid's strength per a volume other than 1 ml, once normalised: 'mg/5ml', 'g/15ml'
+PER_VOLUME_UNIT = re.compile(r"^(?P<unit>mg|mcg|g)/(?P<ml>\d+(?:\.\d+)?)ml$")
+# A figure in grams that is a dose, not the size of a tube: 'Sucralfate 1gm #120', 'Miralax 17 gm packets #30'
+DOSE_IN_GRAMS = re.compile(r"\s*(?:packets?|sachets?|tablets?|tabs?|capsules?|caps)?\s*(?:\#|x\s*\d|,?\s*(?:qty|quantity)\b)", I)
 BARE_RATIO = re.compile(r"(?<![\w.#/])(?P<values>\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)+)(?![\w/%.])")   # 'Percocet 5/325', '50/325/40'
 QUANTITY = re.compile(
-    r"""(?:\#\s*(?P<hash>\d{1,5})\b                                    # '#90'
-        |\b(?:qty|quantity)\s*[:.]?\s*(?:\#\s*)?(?P<qty>\d{1,5})\b     # 'QTY: 60'
-        |(?<![\d.])\bx\s*(?P<times>\d{1,4})\b(?!\s*(?:refills?|weeks?|months?|days?|times|per|/)))   # 'x 90'
+    rf"""(?:\#\s*(?P<hash>\d{{1,5}})(?!\d|\.\d)                      # '#90', '#120gm'
+        |\b(?:qty|quantity)\s*[:.]?\s*(?:\#\s*)?(?P<qty>\d{{1,5}}|{NUMBER_WORD})\b     # 'QTY: 60', 'quantity sixty'
+        |(?<![\d.])\bx\s*(?P<times>\d{{1,4}})\b
+         (?!\s*(?:refills?|weeks?|months?|days?|times|/|per\s+(?:week|wk|month|day))))   # 'x 90', 'x 12 per 3/2/16 order'
     """, I | X)
 # '30 tablets of Tramadol ER 150mg', 'Sixty tablets of Tizanidine', 'Norco 10/325mg 60 tablets'
 # — not a dose: '1-2 tablets every 6 hours', '2 tablets daily'
@@ -190,7 +199,7 @@ REFILLS = re.compile(
     r"""(?:\b(?:with|plus|and|x|\+)\s*(?P<n>\d{1,2}|one|two|three|four|five|six|eleven|twelve)\s*refills?\b   # 'with 3 refills', 'x2 refills'
         |\brefills?\s*[:x]?\s*(?P<n2>\d{1,2})\b                                                          # 'refills x 2'
         |^\s*(?P<n3>one|two|three|four|five|six|\d{1,2})\s+refills?\s+of\b                                # 'Two refills of X'
-        |\b(?P<n4>\d{1,2}|one|two|three|four|five|six)\s+refills?\b)""", I | X)
+        |\b(?P<n4>\d{1,2}|one|two|three|four|five|six|no|zero)\s+refills?\b)""", I | X)         # 'with no refills' → 0
 # 'DOS 3/4/15', 'DOS: 11/14/16', 'date of service 12/29/16', 'dispensed on 5/12/16', 'given 1/12/2017',
 # 'per 5/1/15 order'
 SERVICE_DATE = re.compile(
@@ -209,10 +218,11 @@ VOLUME = re.compile(r"(?<![\w./])(?P<ml>\d{1,5}(?:\.\d+)?)\s*(?:ml|cc|milliliter
 DAYS_SUPPLY = re.compile(r"\b(?P<days>\d{1,3})[\s-]*days?(?:'s)?\s+supply\b|\b(?:for\s+)?(?P<days2>\d{1,3})\s+days\b(?!\s+rental)", I)
 
 # ---------------------------------------------------------------- counts of visits and sessions
-VISIT_NOUN = r"(?:sessions?|visits?|treatments?|appointments?)"
+VISIT_NOUN = r"(?:sessions?|visits?|treatments?|appointments?|trips?)"
 # 'Twelve sessions', 'Twelve (12) sessions', '12-18 sessions', '(24 sessions)', 'for eight sessions', 'Six physical therapy visits'
 WRITTEN_TOTAL = re.compile(
-    rf"""\b(?P<n>{NUMBER_WORD})(?:\s*\(\d{{1,3}}\))?(?:\s*(?:-|to)\s*(?P<top>{NUMBER_WORD}))?\s+(?:[a-z/()-]+\s+){{0,3}}?{VISIT_NOUN}\b""",
+    rf"""\b(?P<n>{NUMBER_WORD})(?:\s*\(\d{{1,3}}\))?(?:\s*(?:-|to)\s*(?P<top>{NUMBER_WORD}))?\s+(?:[a-z/()-]+\s+){{0,3}}?{VISIT_NOUN}\b
+        (?!\s*(?:a|per|each|/)\s*(?:week|wk|month|day))""",                 # not '1 session per week for 10 weeks'
     I | X)
 # 'three times a week for two weeks', '2-3 times a week for 6 weeks', '2x4', '1 times 8',
 # '3 days per week for 6 weeks'
@@ -222,6 +232,9 @@ FREQUENCY_DURATION = re.compile(
         (?:(?:a|per|each|/)\s*(?:week|wk)(?:ly)?\s*|weekly\s*)?
         (?:(?:for|over|times|x)\s*)?(?:(?P<dlo>{NUMBER_WORD})\s*(?:-|to)\s*)?(?P<weeks>{NUMBER_WORD})\b(?:\s*(?:weeks?|wks?)\b)?""",
     I | X)
+# 'every month for 6 months', 'monthly for six months', 'once a month x 6 months'
+MONTHLY_DURATION = re.compile(
+    rf"\b(?:(?:every|each|once\s+(?:a|per))\s+month|monthly)\s+(?:for|x|times)\s*(?P<n>{NUMBER_WORD})\s+months?\b", I)
 TIMES_N = re.compile(rf"(?:,\s*|\b)times\s+(?P<n>{NUMBER_WORD})\b", I)        # 'Physical therapy, times 12'
 LEADING_COUNT = re.compile(
     rf"^(?P<n>{NUMBER_WORD})(?:\s*\(\d{{1,4}}\))?\s+(?!(?:in|x|times?|to|-|or|of\s+the|month|week|day|year|hour|refills?)\b)[a-z]", I)
@@ -233,7 +246,6 @@ ADOPTS_CLAIMS_GUIDELINE = re.compile(
     r"found\s+the\s+guidelines?\s+used\s+by\s+the\s+Claims\s+Administrator\s+(?:to\s+be\s+)?(?:relevant|appropriate)", I)
 NOTICE_PART_OF_MTUS = re.compile(r",?\s*which\s+(?P<not>is\s+not|are\s+not|is|are)\s+part\s+of\s+the\s+MTUS\b[.,;]?", re.I)
 NOTICE_AND_THE = re.compile(r"^[\s,;]*(?:and\s+)?(?:the\s+)?", re.I)    # ', and the Official Disability ...'
-AND_LIST = re.compile(r",\s+and\s+", re.I)            # 'A, B, and C'
 # The long title some letters use: 'Official Disability Guidelines (ODG) Treatment in Workers' Compensation'
 ODG_SUBTITLE = re.compile(r"^(?:,\s*)?Treatment\s+in\s+Workers'?\s*Comp(?:ensation)?\b\s*(?:\(\w+\))?[,:]?\s*", re.I)
 OTHER_GUIDELINES = re.compile(r"\s+and\s+Other\s+Medical\s+Treatment\s+Guidelines?(?:\s+or\s+Medical\s+Evidence)?\s*:?\s*", re.I)
@@ -251,5 +263,9 @@ LEAD_IN = re.compile(
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")            # lexicon lookup words: 'hydrocodone/apap' → hydrocodone, apap
 HASH_COUNT = re.compile(r"\#\s*\d")                    # '#60' after a drug name marks it as requested
 # ---------------------------------------------------------------- categories
-# Drug requests the rules table decides: 'Botox injections', 'Toradol injection'
-NOT_PHARMACEUTICAL = re.compile(r"\b(?:injections?|infusions?|blocks?)\b", re.I)
+# Headings that name a drug but request no drug to dispense (GOLD_SPEC: their drug fields are null):
+# an injection of it ('Toradol 60mg IM injection', 'ESI with Depo-Medrol 80mg'), or a lab level of it
+# ('Vitamin D level') — the rules table decides their category.
+NOT_A_DRUG_REQUEST = re.compile(
+    r"\b(?:injections?|injected|infusions?|blocks?|intramuscular(?:ly)?|IM)\b"
+    r"|^(?!.*\d\s*(?:mg|mcg|iu|units?|%)).*\b(?:serum\s+|blood\s+)?levels?\b", re.I)
