@@ -32,7 +32,8 @@ from pipeline import EXTRACTOR_VERSION, workers
 from pipeline.batch import BatchResult, process_batch
 from pipeline.ingest import DEFAULT_MAX_BYTES, Reject, discover
 from pipeline.load import write_database
-from pipeline.parts import complete_tables, drop_letters, table_glob, write_parts
+from pipeline.parts import complete_tables, drop_letters, write_parts
+from pipeline.readback import count_rows, read_table
 from pipeline.paths import DataPaths
 from pipeline.rows import reject_row
 from pipeline.validate import frame
@@ -185,8 +186,7 @@ def _append(staging: Path, paths: DataPaths, raw: Path, files: list[str], new: l
         return summary
     run = _Run(staging / "parquet", summary, inputs={**previous["inputs"], **restat}, max_bytes=options["max_bytes"])
     _link_tree(paths.parquet.resolve(), run.parquet)
-    letters = pl.read_parquet(table_glob(run.parquet, "letters"), hive_partitioning=False,
-                              columns=["letter_id", "case_number", "source_path"])
+    letters = read_table(run.parquet, "letters", ["letter_id", "case_number", "source_path"])
     ids, cases, sources = (letters[c].to_list() for c in ("letter_id", "case_number", "source_path"))
     run.seen_ids = dict(zip(ids, sources))
     run.seen_cases = {case: source for case, source in zip(cases, sources) if case}
@@ -336,15 +336,14 @@ def _link_tree(source: Path, target: Path) -> None:
 def _letters_on_disk(parquet: Path) -> int:
     """Rows in the letters part files, from their metadata; -1 when they cannot be read."""
     try:
-        return pl.scan_parquet(table_glob(parquet, "letters"), hive_partitioning=False).select(
-            pl.len()).collect().item()
-    except (OSError, pl.exceptions.PolarsError):
+        return count_rows(parquet, "letters")
+    except (OSError, ValueError):
         return -1
 
 
 def _file_level_rejects(parquet: Path) -> int:
     """Rejects that stand for a whole input file (not one item of a letter that landed)."""
-    df = pl.read_parquet(table_glob(parquet, "rejects"), columns=["item_number"])
+    df = read_table(parquet, "rejects", ["item_number"])
     return df.filter(pl.col("item_number").is_null()).height
 
 

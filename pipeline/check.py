@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pandera.errors
 
-from pipeline.parts import read_table
+from pipeline.readback import read_table
 from pipeline.paths import DataPaths
 from schemas.tables import TABLES
 

@@ -16,11 +16,6 @@ def part_name(batch: str) -> str:
     return f"part-{batch}.parquet"
 
 
-def table_glob(parquet: Path, table: str) -> Path:
-    """Every part file of a table, whatever its partition."""
-    return parquet / table / "**" / "*.parquet"
-
-
 def _part_path(parquet: Path, table: str, batch: str, year: int | None = None) -> Path:
     if table not in PARTITIONED:
         return parquet / table / part_name(batch)
@@ -71,10 +66,3 @@ def _write_file(path: Path, df: pl.DataFrame) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(df.to_arrow(), path, compression=COMPRESSION, use_dictionary=True, write_statistics=True)
 
-
-def read_table(parquet: Path, table: str) -> pl.DataFrame:
-    """A published table as one frame with its declared schema."""
-    hive = table in PARTITIONED
-    df = pl.read_parquet(table_glob(parquet, table), hive_partitioning=hive,
-                         hive_schema={PARTITION_COLUMN: pl.Int64} if hive else None)
-    return df.select(polars_schema(TABLES[table]).names())

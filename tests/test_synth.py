@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.build import build
-from pipeline.parts import read_table
+from pipeline.readback import read_table
 from pipeline.paths import DataPaths
 from pipeline.synth import build_letter, expand_pages, generate, synth, wrap, written_name
 
