@@ -117,11 +117,13 @@ def check(data: Path) -> None:
 @click.argument("data", default="data", type=click.Path(path_type=Path))
 def stats(data: Path) -> None:
     """Counts by table, outcome and reject reason."""
+    import duckdb
+
     from pipeline.report import print_stats
 
     try:
         print_stats(data)
-    except FileNotFoundError as exc:
+    except (OSError, duckdb.Error) as exc:
         raise _fail(exc) from None
 
 

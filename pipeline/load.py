@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from pipeline import readback
@@ -86,16 +88,22 @@ def write_database(database: Path, parquet: Path) -> None:
 
     tmp = database.with_name(f".{database.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
-    try:
-        for table in sorted(TABLES, key=lambda t: t != "letters"):   # letters first: items sort by its dates
-            _load_table(con, parquet, table)
-        for table in TABLES:
-            for stmt in _comments(table):
-                con.execute(stmt)
-        _vocabularies(con)
-        _about(con, parquet)
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
+    with tempfile.TemporaryDirectory(prefix="imr-duckdb-") as scratch:
+        # DuckDB reads '?' in a database path as the start of options and misplaces its WAL: such a
+        # DATA gets its database written elsewhere first, then moved in
+        work = Path(scratch) / tmp.name if "?" in str(tmp) else tmp
+        con = duckdb.connect(str(work))
+        try:
+            for table in sorted(TABLES, key=lambda t: t != "letters"):   # letters first: items sort by its dates
+                _load_table(con, parquet, table)
+            for table in TABLES:
+                for stmt in _comments(table):
+                    con.execute(stmt)
+            _vocabularies(con)
+            _about(con, parquet)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        if work != tmp:
+            shutil.move(work, tmp)
     os.replace(tmp, database)

@@ -318,7 +318,7 @@ def report(data: Path, out: Path) -> None:
     """Write a self-contained HTML report (tables and charts) of the dataset in DATA."""
     try:
         text = render_report(data)
-    except FileNotFoundError as exc:
+    except (OSError, duckdb.Error) as exc:
         raise click.ClickException(str(exc)) from None
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
