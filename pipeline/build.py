@@ -30,6 +30,7 @@ import polars as pl
 
 from pipeline import EXTRACTOR_VERSION, workers
 from pipeline.batch import BatchResult, process_batch
+from pipeline.datapackage import link_datapackage, write_datapackage
 from pipeline.ingest import DEFAULT_MAX_BYTES, Reject, discover
 from pipeline.load import write_database
 from pipeline.parts import complete_tables, drop_letters, write_parts
@@ -252,6 +253,7 @@ def _finish(run: _Run, paths: DataPaths, staging: Path, raw: Path, files: list[s
         json.dumps([EXTRACTOR_VERSION, hashes, files]).encode()
     ).hexdigest()[:16]
     _write_manifest(run)
+    write_datapackage(staging)
     _publish(paths, staging, summary.build_id)
     return summary
 
@@ -387,6 +389,7 @@ def _publish(paths: DataPaths, staging: Path, build_id: str) -> None:
     os.symlink(os.path.relpath(final / "parquet", paths.root), link)
     os.replace(link, paths.parquet)
     write_database(paths.database, paths.parquet)
+    link_datapackage(paths.root, final)
     for other in paths.builds.iterdir():
         if other != final and (current is None or other != current.parent) and not other.name.startswith(".staging"):
             shutil.rmtree(other, ignore_errors=True)
