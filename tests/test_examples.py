@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -16,13 +18,14 @@ NOTEBOOK = ROOT / "examples" / "explore.ipynb"
 
 
 def parse_queries(text: str) -> list[tuple[str, str, str]]:
-    """[(slug, question, sql)]: each block starts with '-- name: <slug>', then '-- ' comment lines, then SQL."""
+    """[(slug, question, sql)]: each block starts with '-- name: <slug>', then '-- ' comment lines, then the
+    shell's `.print` title, then SQL."""
     out = []
     blocks = re.split(r"^-- name:[ \t]*(\S*)[ \t]*\n", text, flags=re.M)
     for slug, block in zip(blocks[1::2], blocks[2::2]):
         lines = block.strip().splitlines()
         question = " ".join(line[2:].strip() for line in lines if line.startswith("--"))
-        sql = "\n".join(line for line in lines if not line.startswith("--")).strip()
+        sql = "\n".join(line for line in lines if not line.startswith(("--", "."))).strip()
         out.append((slug, question, sql))
     return out
 
@@ -33,6 +36,13 @@ QUERY_LIST = parse_queries(QUERIES.read_text(encoding="utf-8"))
 def test_parser_reads_name_question_and_sql():
     got = parse_queries("-- header\n\n-- name: a-b\n-- What?\n-- More.\nSELECT 1;\n\n-- name: c\nSELECT 2;\n")
     assert got == [("a-b", "What? More.", "SELECT 1;"), ("c", "", "SELECT 2;")]
+
+
+def test_the_shell_titles_every_result(default_data):
+    shell = subprocess.run([str(Path(sys.executable).with_name("duckdb")), "-readonly", str(default_data / "imr.duckdb")],
+                           stdin=QUERIES.open(), capture_output=True, text=True, check=True)
+    titles = re.findall(r"^== ([a-z0-9-]+): ", shell.stdout, flags=re.M)
+    assert titles == [slug for slug, _, _ in QUERY_LIST] and not shell.stderr
 
 
 def test_a_dozen_named_documented_queries():
