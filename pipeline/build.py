@@ -32,7 +32,7 @@ from pipeline import EXTRACTOR_VERSION, workers
 from pipeline.batch import BatchResult, process_batch
 from pipeline.datapackage import link_datapackage, write_datapackage
 from pipeline.ingest import DEFAULT_MAX_BYTES, Reject, discover
-from pipeline.load import write_database
+from pipeline.load import database_build_id, stage_database, write_database
 from pipeline.parts import complete_tables, drop_letters, write_parts
 from pipeline.readback import count_rows, read_table
 from pipeline.paths import DataPaths
@@ -182,7 +182,7 @@ def _append(staging: Path, paths: DataPaths, raw: Path, files: list[str], new: l
         raise _NeedsFullBuild("published letters missing")
     if not new:
         summary.build_id = previous["build_id"]
-        if not paths.database.exists():
+        if database_build_id(paths.database) != previous["build_id"]:   # missing, or killed mid-publish
             write_database(paths.database, paths.parquet)
         return summary
     run = _Run(staging / "parquet", summary, inputs={**previous["inputs"], **restat}, max_bytes=options["max_bytes"])
@@ -387,8 +387,9 @@ def _publish(paths: DataPaths, staging: Path, build_id: str) -> None:
     link = paths.root / f".parquet-{os.getpid()}.link"
     link.unlink(missing_ok=True)
     os.symlink(os.path.relpath(final / "parquet", paths.root), link)
+    database = stage_database(paths.database, final / "parquet")   # the database holds the rows: swap both together
     os.replace(link, paths.parquet)
-    write_database(paths.database, paths.parquet)
+    os.replace(database, paths.database)
     link_datapackage(paths.root, final)
     for other in paths.builds.iterdir():
         if other != final and (current is None or other != current.parent) and not other.name.startswith(".staging"):

@@ -78,6 +78,27 @@ def _vocabularies(con) -> None:
 def write_database(database: Path, parquet: Path) -> None:
     """(Re)create the DuckDB file from the part files under `parquet`, atomically: written beside it,
     then renamed over it. The file holds its data, so it works wherever it is copied or moved."""
+    os.replace(stage_database(database, parquet), database)
+
+
+def database_build_id(database: Path) -> str | None:
+    """The build id a database file holds (its `about` table); None when it cannot be read."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(database), read_only=True)
+        try:
+            row = con.execute("SELECT value FROM about WHERE key = 'build_id'").fetchone()
+        finally:
+            con.close()
+    except duckdb.Error:
+        return None
+    return row[0] if row else None
+
+
+def stage_database(database: Path, parquet: Path) -> Path:
+    """The new database written beside `database` under a temporary name (its path), for the caller to
+    rename over `database` at the moment it publishes the Parquet."""
     import duckdb   # here, not at the top: a build process would hold its 30 MB while its workers run
 
     tmp = database.with_name(f".{database.name}.{os.getpid()}.tmp")
@@ -100,4 +121,4 @@ def write_database(database: Path, parquet: Path) -> None:
             con.close()
         if work != tmp:
             shutil.move(work, tmp)
-    os.replace(tmp, database)
+    return tmp
