@@ -48,7 +48,7 @@ report: $(STAMP)
 	$(BIN)/imr report $(DATA) --out report.html
 
 explore: $(STAMP)
-	IMR_DATA=$(DATA) $(BIN)/python examples/explore.py
+	IMR_DATA=$(abspath $(DATA)) $(BIN)/jupyter-execute examples/explore.ipynb --output=explore.out.ipynb
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.bench $(BENCH_ARGS)

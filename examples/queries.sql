@@ -1,10 +1,12 @@
--- Analyst queries over the IMR dataset. Run them in the DuckDB shell on the views of a built dataset:
---   imr sql data            (or: duckdb -readonly data/imr.duckdb)
--- Each query starts with a `-- name: <slug>` line and a comment saying what question it answers;
+-- Analyst queries over the IMR dataset. Run them in the DuckDB shell on a built dataset:
+--   .venv/bin/imr sql data < examples/queries.sql   (or: .venv/bin/duckdb -readonly data/imr.duckdb < examples/queries.sql)
+-- Each query starts with a `-- name: <slug>` line, a comment saying what question it answers and a
+-- `.print` of both, so the shell titles each result (`.venv/bin/duckdb -readonly data/imr.duckdb < examples/queries.sql`);
 -- tests/test_examples.py runs every one of them against a freshly built dataset.
 
 -- name: overturn-rate-by-category
 -- How often does the reviewer overturn the utilization-review denial, by DWC treatment category?
+.print '== overturn-rate-by-category: How often does the reviewer overturn the utilization-review denial, by DWC treatment category?'
 SELECT category,
        count(*)                                            AS items,
        count(*) FILTER (WHERE outcome = 'overturned')      AS overturned,
@@ -15,6 +17,7 @@ ORDER BY items DESC, category;
 
 -- name: overturn-rate-by-drug-class
 -- For drug requests: how does the overturn rate differ between therapeutic classes?
+.print '== overturn-rate-by-drug-class: For drug requests: how does the overturn rate differ between therapeutic classes?'
 SELECT coalesce(drug_class, '(not in lexicon)')              AS drug_class,
        count(*)                                            AS requests,
        count(DISTINCT drug_generic)                        AS drugs,
@@ -26,6 +29,7 @@ ORDER BY requests DESC, drug_class;
 
 -- name: top-denied-drugs
 -- Which drugs are most often denied for good (UR denial upheld), and what share of their requests is that?
+.print '== top-denied-drugs: Which drugs are most often denied for good (UR denial upheld), and what share of their requests is that?'
 SELECT coalesce(drug_generic, lower(drug))                 AS drug,
        min(drug_class)                                     AS drug_class,
        count(*) FILTER (WHERE outcome = 'upheld')          AS upheld,
@@ -39,6 +43,7 @@ LIMIT 25;
 
 -- name: opioid-mme-by-outcome
 -- Are overturned opioid requests smaller than upheld ones? Total MME (strength x quantity x factor) by outcome.
+.print '== opioid-mme-by-outcome: Are overturned opioid requests smaller than upheld ones? Total MME (strength x quantity x factor) by outcome.'
 SELECT outcome,
        count(*)                                            AS opioid_requests,
        count(total_mme)                                    AS with_mme,
@@ -53,6 +58,7 @@ ORDER BY outcome;
 
 -- name: most-cited-mtus-sections
 -- Which sections of which MTUS documents do reviewers cite most?
+.print '== most-cited-mtus-sections: Which sections of which MTUS documents do reviewers cite most?'
 SELECT document, section, count(*) AS citations, count(DISTINCT letter_id) AS letters
 FROM (SELECT letter_id, document, unnest(sections) AS section
       FROM citations
@@ -63,6 +69,7 @@ LIMIT 30;
 
 -- name: partial-authorizations
 -- Which requests were partly authorized by UR (original quantity cut down), and how much was kept in dispute?
+.print '== partial-authorizations: Which requests were partly authorized by UR (original quantity cut down), and how much was kept in dispute?'
 SELECT l.case_number, i.item_text, i.drug_generic, i.original_quantity, i.quantity,
        round(100.0 * i.quantity / nullif(i.original_quantity, 0), 1) AS disputed_pct_of_original,
        i.outcome
@@ -73,6 +80,7 @@ ORDER BY l.decision_date NULLS LAST, l.case_number, i.item_number;
 
 -- name: retrospective-requests
 -- How common are retrospective requests (a past date of service) in each category, and are they decided differently?
+.print '== retrospective-requests: How common are retrospective requests (a past date of service) in each category, and are they decided differently?'
 SELECT category,
        count(*) FILTER (WHERE retrospective)               AS retrospective,
        count(*)                                            AS items,
@@ -86,6 +94,7 @@ ORDER BY retrospective DESC, category;
 
 -- name: reviewer-specialty-mix
 -- Which specialties do the expert reviewers hold, and how do their decisions compare?
+.print '== reviewer-specialty-mix: Which specialties do the expert reviewers hold, and how do their decisions compare?'
 WITH specialty AS (
     SELECT letter_id, unnest(reviewer_specialties) AS specialty FROM letters
 )
@@ -101,6 +110,7 @@ ORDER BY letters DESC, s.specialty;
 
 -- name: decisions-per-month
 -- How many letters and items were decided each month?
+.print '== decisions-per-month: How many letters and items were decided each month?'
 SELECT date_trunc('month', l.decision_date)::DATE           AS month,
        count(DISTINCT l.letter_id)                         AS letters,
        count(i.item_number)                                AS items,
@@ -112,6 +122,7 @@ ORDER BY month NULLS LAST;
 
 -- name: items-per-letter
 -- How many disputed items does a letter decide?
+.print '== items-per-letter: How many disputed items does a letter decide?'
 SELECT n_items, count(*) AS letters
 FROM letters
 GROUP BY n_items
@@ -119,6 +130,7 @@ ORDER BY n_items;
 
 -- name: rejects-by-reason
 -- What could not go into the dataset, at which stage and why (with one example detail per reason)?
+.print '== rejects-by-reason: What could not go into the dataset, at which stage and why (with one example detail per reason)?'
 SELECT stage, reason, count(*) AS rejects, min(detail) AS example_detail
 FROM rejects
 GROUP BY stage, reason
@@ -126,6 +138,7 @@ ORDER BY rejects DESC, stage, reason;
 
 -- name: items-with-reviewer-citations
 -- Each item with every guideline document the reviewer cited for it (join of items to citations).
+.print '== items-with-reviewer-citations: Each item with every guideline document the reviewer cited for it (join of items to citations).'
 SELECT i.letter_id, i.item_number, i.item_text, i.outcome,
        c.citation_number, c.source, c.document, c.sections, c.pages
 FROM items i
@@ -135,6 +148,7 @@ ORDER BY i.letter_id, i.item_number, c.citation_number;
 
 -- name: overturn-rate-by-guideline-source
 -- Does the guideline the reviewer relied on (MTUS, ODG, ...) go with a different overturn rate?
+.print '== overturn-rate-by-guideline-source: Does the guideline the reviewer relied on (MTUS, ODG, ...) go with a different overturn rate?'
 SELECT guideline_source,
        count(*)                                            AS items,
        round(100.0 * count(*) FILTER (WHERE outcome = 'overturned') / count(*), 1) AS overturn_pct
@@ -144,6 +158,7 @@ ORDER BY items DESC, guideline_source;
 
 -- name: reviewer-vs-claims-administrator-documents
 -- How often does the reviewer cite a document the claims administrator did not?
+.print '== reviewer-vs-claims-administrator-documents: How often does the reviewer cite a document the claims administrator did not?'
 SELECT r.source,
        count(*)                                            AS reviewer_citations,
        count(*) FILTER (WHERE ca.document IS NULL)         AS not_cited_by_claims_administrator

@@ -30,9 +30,11 @@ import polars as pl
 
 from pipeline import EXTRACTOR_VERSION, workers
 from pipeline.batch import BatchResult, process_batch
+from pipeline.datapackage import link_datapackage, write_datapackage
 from pipeline.ingest import DEFAULT_MAX_BYTES, Reject, discover
-from pipeline.load import write_database
-from pipeline.parts import complete_tables, drop_letters, table_glob, write_parts
+from pipeline.load import database_build_id, stage_database, write_database
+from pipeline.parts import complete_tables, drop_letters, write_parts
+from pipeline.readback import count_rows, read_table
 from pipeline.paths import DataPaths
 from pipeline.provenance import library_versions
 from pipeline.rows import reject_row
@@ -181,13 +183,12 @@ def _append(staging: Path, paths: DataPaths, raw: Path, files: list[str], new: l
         raise _NeedsFullBuild("published letters missing")
     if not new:
         summary.build_id = previous["build_id"]
-        if not paths.database.exists():
+        if database_build_id(paths.database) != previous["build_id"]:   # missing, or killed mid-publish
             write_database(paths.database, paths.parquet)
         return summary
     run = _Run(staging / "parquet", summary, inputs={**previous["inputs"], **restat}, max_bytes=options["max_bytes"])
     _link_tree(paths.parquet.resolve(), run.parquet)
-    letters = pl.read_parquet(table_glob(run.parquet, "letters"), hive_partitioning=False,
-                              columns=["letter_id", "case_number", "source_path"])
+    letters = read_table(run.parquet, "letters", ["letter_id", "case_number", "source_path"])
     ids, cases, sources = (letters[c].to_list() for c in ("letter_id", "case_number", "source_path"))
     run.seen_ids = dict(zip(ids, sources))
     run.seen_cases = {case: source for case, source in zip(cases, sources) if case}
@@ -253,6 +254,7 @@ def _finish(run: _Run, paths: DataPaths, staging: Path, raw: Path, files: list[s
         json.dumps([EXTRACTOR_VERSION, hashes, files]).encode()
     ).hexdigest()[:16]
     _write_manifest(run)
+    write_datapackage(staging)
     _publish(paths, staging, summary.build_id)
     return summary
 
@@ -339,15 +341,14 @@ def _link_tree(source: Path, target: Path) -> None:
 def _letters_on_disk(parquet: Path) -> int:
     """Rows in the letters part files, from their metadata; -1 when they cannot be read."""
     try:
-        return pl.scan_parquet(table_glob(parquet, "letters"), hive_partitioning=False).select(
-            pl.len()).collect().item()
-    except (OSError, pl.exceptions.PolarsError):
+        return count_rows(parquet, "letters")
+    except (OSError, ValueError):
         return -1
 
 
 def _file_level_rejects(parquet: Path) -> int:
     """Rejects that stand for a whole input file (not one item of a letter that landed)."""
-    df = pl.read_parquet(table_glob(parquet, "rejects"), columns=["item_number"])
+    df = read_table(parquet, "rejects", ["item_number"])
     return df.filter(pl.col("item_number").is_null()).height
 
 
@@ -390,8 +391,10 @@ def _publish(paths: DataPaths, staging: Path, build_id: str) -> None:
     link = paths.root / f".parquet-{os.getpid()}.link"
     link.unlink(missing_ok=True)
     os.symlink(os.path.relpath(final / "parquet", paths.root), link)
+    database = stage_database(paths.database, final / "parquet")   # the database holds the rows: swap both together
     os.replace(link, paths.parquet)
-    write_database(paths.database, paths.parquet)
+    os.replace(database, paths.database)
+    link_datapackage(paths.root, final)
     for other in paths.builds.iterdir():
         if other != final and (current is None or other != current.parent) and not other.name.startswith(".staging"):
             shutil.rmtree(other, ignore_errors=True)

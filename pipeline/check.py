@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pandera.errors
 
-from pipeline.parts import read_table
+from pipeline.readback import read_table
 from pipeline.paths import DataPaths
 from schemas.tables import TABLES
 
@@ -44,7 +44,9 @@ def check_dataset(data: str | Path) -> list[str]:
     try:
         con = duckdb.connect(str(paths.database), read_only=True)
         for table in TABLES:
-            con.execute(f"select count(*) from {table}").fetchone()
+            (rows,) = con.execute(f"select count(*) from {table}").fetchone()
+            if table in frames and rows != frames[table].height:
+                problems.append(f"database {table}: {rows} rows, the Parquet has {frames[table].height}")
         con.close()
     except Exception as exc:  # noqa: BLE001
         problems.append(f"database {paths.database}: {exc}")

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from pipeline import __version__
 
 
 def _fail(exc: Exception) -> click.ClickException:
@@ -29,8 +28,20 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, name)
 
 
+def _print_versions(ctx: click.Context, _param, value: bool) -> None:
+    """--version: every version that decides what a dataset holds and who can read it."""
+    if not value or ctx.resilient_parsing:
+        return
+    from pipeline.versions import versions
+
+    for name, version in versions().items():
+        click.echo(f"{name} {version}")
+    ctx.exit()
+
+
 @click.group(cls=LazyGroup)
-@click.version_option(__version__, prog_name="imr")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_versions,
+              help="Print the package, extractor, schema, DuckDB and polars versions and exit.")
 def main() -> None:
     """Build and inspect the IMR determinations dataset."""
 
@@ -101,7 +112,8 @@ def extract(path: Path) -> None:
 
 @main.command()
 @click.argument("data", default="data", type=click.Path(path_type=Path))
-def check(data: Path) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print {ok, data, problems} as JSON.")
+def check(data: Path, as_json: bool) -> None:
     """Validate a built dataset against the schemas and its manifest; exit 1 when something is off."""
     from pipeline.check import check_dataset
     from pipeline.provenance import dataset_drift
@@ -109,38 +121,51 @@ def check(data: Path) -> None:
     if drift := dataset_drift(data):
         click.echo(f"WARN {drift}")
     problems = check_dataset(data)
-    for p in problems:
-        click.echo(f"FAIL {p}")
+    if as_json:
+        click.echo(json.dumps({"ok": not problems, "data": str(data), "problems": problems}, indent=1))
+    else:
+        for p in problems:
+            click.echo(f"FAIL {p}")
+        if not problems:
+            click.echo(f"OK {data}")
     if problems:
         sys.exit(1)
-    click.echo(f"OK {data}")
 
 
 @main.command()
 @click.argument("data", default="data", type=click.Path(path_type=Path))
-def stats(data: Path) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def stats(data: Path, as_json: bool) -> None:
     """Counts by table, outcome and reject reason."""
-    from pipeline.report import print_stats
+    import duckdb
+
+    from pipeline.report import dataset_stats, print_stats
 
     try:
-        print_stats(data)
-    except FileNotFoundError as exc:
+        if as_json:
+            click.echo(json.dumps(dataset_stats(data), indent=1))
+        else:
+            print_stats(data)
+    except (OSError, duckdb.Error) as exc:
         raise _fail(exc) from None
 
 
-@main.command()
+@main.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
 @click.argument("data", default="data", type=click.Path(path_type=Path))
-@click.option("-c", "--command", "sql", default=None, help="Run one SQL statement and exit.")
-def sql(data: Path, sql: str | None) -> None:
-    """Open the DuckDB shell on DATA/imr.duckdb (read-only)."""
-    import shutil
+@click.argument("duckdb_args", nargs=-1, type=click.UNPROCESSED)
+def sql(data: Path, duckdb_args: tuple[str, ...]) -> None:
+    """Open the DuckDB shell on DATA/imr.duckdb (read-only); DUCKDB_ARGS go to the shell as they are:
+    `imr sql data -json -c "select count(*) from items"`."""
     import subprocess
 
+    from pipeline.shell import duckdb_shell
+
+    if str(data).startswith("-"):   # `imr sql -csv -c ...`: the default DATA, every word for the shell
+        data, duckdb_args = Path("data"), (str(data), *duckdb_args)
     db = data / "imr.duckdb"
-    if not db.exists():
+    if not db.is_file():
         raise click.ClickException(f"no database at {db}: run `imr build` first")
-    shell = shutil.which("duckdb") or str(Path(sys.executable).with_name("duckdb"))
-    if not Path(shell).exists():
+    shell = duckdb_shell()
+    if shell is None:
         raise click.ClickException("the duckdb shell is not installed (pip install duckdb-cli)")
-    args = [shell, "-readonly", str(db)] + (["-c", sql] if sql else [])
-    sys.exit(subprocess.call(args))
+    sys.exit(subprocess.call([str(shell), "-readonly", str(db), *duckdb_args]))

@@ -18,6 +18,7 @@ import duckdb
 import pandera.polars as pa
 import polars as pl
 
+from pipeline.datapackage import row_key, units
 from pipeline.parts import NULL_PARTITION
 from schemas.codes import read_rows, vocabularies
 from schemas.tables import PARTITION_COLUMN, PARTITIONED, TABLES, describe, polars_schema
@@ -129,16 +130,6 @@ def columns(table: str) -> list[Column]:
     return out
 
 
-def primary_key(table: str) -> list[str]:
-    """The columns that identify a row: a unique column, else the model's Config.unique, else []."""
-    schema = TABLES[table].to_schema()
-    single = [name for name, col in schema.columns.items() if col.unique]
-    if single:
-        return single
-    unique = schema.unique
-    return [unique] if isinstance(unique, str) else list(unique or [])
-
-
 def example_value(dtype: pl.DataType, text: str):
     """The Python value of an example as written in examples.csv: lists and numbers as JSON, dates ISO."""
     if dtype == pl.String:
@@ -191,22 +182,22 @@ def _allowed(col: Column) -> str:
 def _table_section(table: str) -> list[str]:
     model: type[pa.DataFrameModel] = TABLES[table]
     cols = columns(table)
-    key = primary_key(table)
+    key, note = row_key(table)
     lines = [f"## {table}", "", _prose((model.__doc__ or "").strip()), ""]
-    lines.append(f"- Key: {', '.join(_code(k) for k in key)} (unique)." if key else "- Key: none declared.")
+    lines.append(f"- Key: {', '.join(_code(k) for k in key)} ({note}).")
     if table in PARTITIONED:
         lines.append(f"- Parquet: `parquet/{table}/{PARTITION_COLUMN}=<year>/part-NNNNN.parquet` "
                      f"(Hive-partitioned by `{PARTITION_COLUMN}`).")
     else:
         lines.append(f"- Parquet: `parquet/{table}/part-NNNNN.parquet` (not partitioned).")
-    lines += [f"- DuckDB: the view `{table}` in `imr.duckdb`, {len(cols)} columns.", ""]
-    lines.append(_row(["column", "polars dtype", "DuckDB type", "nullable", "description",
+    lines += [f"- DuckDB: the table `{table}` in `imr.duckdb`, {len(cols)} columns.", ""]
+    lines.append(_row(["column", "polars dtype", "DuckDB type", "nullable", "unit", "description",
                        "vocabulary / checks", "example"]))
-    lines.append(_row(["---"] * 7))
+    lines.append(_row(["---"] * 8))
     for c in cols:
         lines.append(_row([_code(c.name), _code(c.polars_type), _code(c.duckdb_type),
-                           "yes" if c.nullable else "no", _cell(_prose(c.description)),
-                           _cell(_allowed(c)), _cell(_code(c.example))]))
+                           "yes" if c.nullable else "no", _cell(units().get((table, c.name), "")),
+                           _cell(_prose(c.description)), _cell(_allowed(c)), _cell(_code(c.example))]))
     return lines + [""]
 
 
@@ -216,14 +207,14 @@ def _partitioning_section() -> list[str]:
     return [
         "## Files and partitioning", "",
         "A built dataset directory (`data/` by default) holds `parquet/` (one folder per table, zstd-compressed "
-        "Parquet) and `imr.duckdb` (one view per table over those files, with the descriptions below as "
-        "column comments: `SELECT * FROM duckdb_columns() WHERE comment IS NOT NULL`).", "",
+        "Parquet), `imr.duckdb` (the same tables stored in the database, with the descriptions below as "
+        "column comments: `SELECT * FROM duckdb_columns() WHERE comment IS NOT NULL`; plus `vocabularies` and "
+        "`about`) and `datapackage.json` (a Frictionless Data Package describing the files).", "",
         f"{partitioned} are Hive-partitioned by `{PARTITION_COLUMN}`, the year of the letter's decision date: "
         f"`parquet/items/{PARTITION_COLUMN}=2016/part-00000.parquet`. A letter without a decision date lands in "
         f"`{PARTITION_COLUMN}={NULL_PARTITION}` (read back as null). The partition column is not stored inside "
-        "the files: read them with Hive partitioning on to get it back, e.g. "
-        f"`pl.scan_parquet('data/parquet/items/**/*.parquet', hive_partitioning=True)` or DuckDB's "
-        f"`read_parquet('data/parquet/items/**/*.parquet', hive_partitioning = true)`; the views do this already. "
+        "the files: read a table's folder with Hive partitioning on to get it back, e.g. "
+        f"`pl.scan_parquet('data/parquet/items', hive_partitioning=True)`; `imr.duckdb` has it already. "
         f"{flat} are not partitioned.", "",
     ]
 

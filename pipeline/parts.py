@@ -16,11 +16,6 @@ def part_name(batch: str) -> str:
     return f"part-{batch}.parquet"
 
 
-def table_glob(parquet: Path, table: str) -> Path:
-    """Every part file of a table, whatever its partition."""
-    return parquet / table / "**" / "*.parquet"
-
-
 def _part_path(parquet: Path, table: str, batch: str, year: int | None = None) -> Path:
     if table not in PARTITIONED:
         return parquet / table / part_name(batch)
@@ -28,17 +23,36 @@ def _part_path(parquet: Path, table: str, batch: str, year: int | None = None) -
     return parquet / table / f"{PARTITION_COLUMN}={key}" / part_name(batch)
 
 
+# Row order inside each part file, so a range filter on dates skips row groups. Items follow their
+# letters' decision dates (not a column of theirs): the files declare only the order of their own columns.
+ORDER = {"letters": ["decision_date", "letter_id"], "items": ["letter_id", "item_number"],
+         "citations": ["letter_id", "item_number", "cited_by", "citation_number"],
+         "rejects": ["source_path", "item_number"]}
+DECLARED_ORDER = {"letters": ORDER["letters"], "citations": ORDER["citations"], "rejects": ORDER["rejects"]}
+
+
+def sort_rows(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Each table in ORDER, nulls last; items by their letter's decision date first when letters are given."""
+    out = {table: df.sort(ORDER[table], nulls_last=True) for table, df in frames.items()}
+    if "items" in out and "letters" in out:
+        dates = out["letters"].select("letter_id", "decision_date")
+        out["items"] = (out["items"].join(dates, on="letter_id", how="left")
+                        .sort(["decision_date", *ORDER["items"]], nulls_last=True).drop("decision_date"))
+    return out
+
+
 def write_parts(parquet: Path, batch: str, frames: dict[str, pl.DataFrame]) -> None:
     """One batch's rows as part files <table>/[decision_year=Y/]part-<batch>.parquet (empty tables write
-    nothing). Written by the worker that validated them, so rows never travel back to the build process."""
-    for table, df in frames.items():
+    nothing), rows sorted (sort_rows). Written by the worker that validated them, so rows never travel back
+    to the build process."""
+    for table, df in sort_rows(frames).items():
         if df.height == 0:
             continue
         if table not in PARTITIONED:
-            _write_file(_part_path(parquet, table, batch), df)
+            _write_file(_part_path(parquet, table, batch), df, table)
             continue
         for (year,), part in df.partition_by(PARTITION_COLUMN, as_dict=True, maintain_order=True).items():
-            _write_file(_part_path(parquet, table, batch, year), part.drop(PARTITION_COLUMN))
+            _write_file(_part_path(parquet, table, batch, year), part.drop(PARTITION_COLUMN), table)
 
 
 def drop_letters(parquet: Path, batch: str, letter_ids: list[str]) -> dict[str, int]:
@@ -52,7 +66,7 @@ def drop_letters(parquet: Path, batch: str, letter_ids: list[str]) -> dict[str, 
             kept = df.filter(~pl.col("letter_id").is_in(gone))
             removed[table] += df.height - kept.height
             if kept.height:
-                _write_file(path, kept)
+                _write_file(path, kept, table)
             else:
                 path.unlink()
     return removed
@@ -64,17 +78,12 @@ def complete_tables(parquet: Path) -> None:
         if next((parquet / table).glob("**/*.parquet"), None) is None:
             empty = pl.DataFrame(schema=polars_schema(TABLES[table]))
             _write_file(_part_path(parquet, table, "empty"),
-                        empty.drop(PARTITION_COLUMN) if table in PARTITIONED else empty)
+                        empty.drop(PARTITION_COLUMN) if table in PARTITIONED else empty, table)
 
 
-def _write_file(path: Path, df: pl.DataFrame) -> None:
+def _write_file(path: Path, df: pl.DataFrame, table: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(df.to_arrow(), path, compression=COMPRESSION, use_dictionary=True, write_statistics=True)
+    sorting = [pq.SortingColumn(df.columns.index(c), nulls_first=False) for c in DECLARED_ORDER.get(table, [])]
+    pq.write_table(df.to_arrow(), path, compression=COMPRESSION, use_dictionary=True, write_statistics=True,
+                   sorting_columns=sorting or None)
 
-
-def read_table(parquet: Path, table: str) -> pl.DataFrame:
-    """A published table as one frame with its declared schema."""
-    hive = table in PARTITIONED
-    df = pl.read_parquet(table_glob(parquet, table), hive_partitioning=hive,
-                         hive_schema={PARTITION_COLUMN: pl.Int64} if hive else None)
-    return df.select(polars_schema(TABLES[table]).names())

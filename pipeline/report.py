@@ -10,6 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from pipeline.shell import pasteable, query_command
+
 console = Console()
 
 
@@ -34,27 +36,39 @@ def print_summary(summary) -> None:
         table.add_row(f"  rejects: {reason}", f"{n:,}")
     console.print(table)
     data = summary.data
-    console.print(f"Parquet: {data / 'parquet'}\nDuckDB:  {data / 'imr.duckdb'}")
-    console.print(f'Try:     duckdb {data / "imr.duckdb"} -c "select drug, strength_values, quantity, '
-                  f'outcome from items where drug is not null limit 10"')
+    sql = "select drug, strength_values, quantity, outcome from items where drug is not null limit 10"
+    for label, text in (("Parquet:", pasteable(data / "parquet")), ("DuckDB: ", pasteable(data / "imr.duckdb")),
+                        ("Try:    ", query_command(data / "imr.duckdb", sql))):
+        console.print(f"{label} {text}", markup=False, highlight=False, soft_wrap=True)
 
 
-def print_stats(data: Path) -> None:
+def dataset_stats(data: Path) -> dict:
+    """Rows per table, items per outcome and rejects per reason, from DATA/imr.duckdb."""
     db = Path(data) / "imr.duckdb"
-    if not db.exists():
+    if not db.is_file():
         raise FileNotFoundError(f"no database at {db}: run `imr build` first")
     con = duckdb.connect(str(db), read_only=True)
     try:
-        table = Table(title=f"{data}")
-        table.add_column("table")
-        table.add_column("group")
-        table.add_column("rows", justify="right")
-        for name in ("letters", "items", "citations", "rejects"):
-            table.add_row(name, "", f"{con.execute(f'select count(*) from {name}').fetchone()[0]:,}")
-        for outcome, n in con.execute("select outcome, count(*) from items group by 1 order by 1").fetchall():
-            table.add_row("items", f"outcome={outcome}", f"{n:,}")
-        for reason, n in con.execute("select reason, count(*) from rejects group by 1 order by 1").fetchall():
-            table.add_row("rejects", f"reason={reason}", f"{n:,}")
-        console.print(table)
+        return {
+            "tables": {name: con.execute(f"select count(*) from {name}").fetchone()[0]
+                       for name in ("letters", "items", "citations", "rejects")},
+            "items_by_outcome": dict(con.execute("select outcome, count(*) from items group by 1 order by 1").fetchall()),
+            "rejects_by_reason": dict(con.execute("select reason, count(*) from rejects group by 1 order by 1").fetchall()),
+        }
     finally:
         con.close()
+
+
+def print_stats(data: Path) -> None:
+    stats = dataset_stats(data)
+    table = Table(title=f"{data}")
+    table.add_column("table")
+    table.add_column("group")
+    table.add_column("rows", justify="right")
+    for name, n in stats["tables"].items():
+        table.add_row(name, "", f"{n:,}")
+    for outcome, n in stats["items_by_outcome"].items():
+        table.add_row("items", f"outcome={outcome}", f"{n:,}")
+    for reason, n in stats["rejects_by_reason"].items():
+        table.add_row("rejects", f"reason={reason}", f"{n:,}")
+    console.print(table)

@@ -33,6 +33,9 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 nav a { margin-right: 1em; }
 """
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
+# One colour per series name in every chart: red only ever means 'upheld'.
+COLORS = {"upheld": "#e45756", "overturned": "#54a24b", "letters": "#4c78a8", "items": "#72b7b2",
+          "requests": "#4c78a8", "citations": "#4c78a8", "rejects": "#9d755d"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,17 +85,27 @@ def figure(fig: go.Figure, div_id: str, title: str = "", height: int = 380) -> s
     return pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOT_CONFIG)
 
 
-def _bars(labels: list, series: dict[str, list], div_id: str, *, horizontal: bool = False,
-          stacked: bool = True, title: str = "") -> str:
+def count_axis(largest: float) -> dict:
+    """Axis settings for counts: whole-number ticks (a step of 1 for small counts), starting at 0."""
+    return {"tickformat": ",d", "rangemode": "tozero", **({"tick0": 0, "dtick": 1} if largest <= 10 else {})}
+
+
+def _bars(labels: list, series: dict[str, list], div_id: str, *, count_title: str, label_title: str,
+          horizontal: bool = False, stacked: bool = True, title: str = "") -> str:
     fig = go.Figure()
     for name, values in series.items():
+        color = {"marker_color": COLORS.get(name, COLORS["letters"])}
         if horizontal:
-            fig.add_trace(go.Bar(name=name, y=[str(x) for x in labels], x=values, orientation="h"))
+            fig.add_trace(go.Bar(name=name, y=[str(x) for x in labels], x=values, orientation="h", **color))
         else:
-            fig.add_trace(go.Bar(name=name, x=[str(x) for x in labels], y=values))
+            fig.add_trace(go.Bar(name=name, x=[str(x) for x in labels], y=values, **color))
     fig.update_layout(barmode="stack" if stacked else "group", showlegend=len(series) > 1)
+    totals = [sum(v) for v in zip(*series.values())] if stacked else [max(v) for v in zip(*series.values())]
+    counts, names = (fig.update_xaxes, fig.update_yaxes) if horizontal else (fig.update_yaxes, fig.update_xaxes)
+    counts(title_text=count_title, **count_axis(max(totals, default=0)))
+    names(title_text=label_title, automargin=True)
     if horizontal:
-        fig.update_yaxes(autorange="reversed", automargin=True)
+        fig.update_yaxes(autorange="reversed")
     height = max(300, 24 * len(labels) + 100) if horizontal else 380
     return figure(fig, div_id, title, height)
 
@@ -125,12 +138,13 @@ def _rejects(con) -> str:
         SELECT reason, stage, count(*) AS n FROM rejects GROUP BY ALL ORDER BY n DESC, reason, stage
     """).fetchall()
     if not rows:
-        return _note("No file, letter or item was rejected.") + NO_DATA
+        return _note("No file, letter or item was rejected.")
     by_reason: dict[str, int] = {}
     for reason, _, n in rows:
         by_reason[reason] = by_reason.get(reason, 0) + n
     return (table(["reason", "stage", "rejects"], rows)
-            + _bars(list(by_reason), {"rejects": list(by_reason.values())}, "fig-rejects", horizontal=True))
+            + _bars(list(by_reason), {"rejects": list(by_reason.values())}, "fig-rejects", horizontal=True,
+                    count_title="rejects", label_title="reason"))
 
 
 def _outcome_breakdown(con, key_sql: str, where: str, label: str, div_id: str) -> str:
@@ -145,7 +159,7 @@ def _outcome_breakdown(con, key_sql: str, where: str, label: str, div_id: str) -
         return NO_DATA
     labels = [r[0] for r in rows]
     chart = _bars(labels, {"upheld": [r[2] for r in rows], "overturned": [r[3] for r in rows]}, div_id,
-                  horizontal=True)
+                  horizontal=True, count_title="items", label_title=label)
     return table([label, "items", "upheld", "overturned", "overturn rate"], rows, pct=frozenset({4})) + chart
 
 
@@ -171,7 +185,8 @@ def _top_drugs(con) -> str:
     return (_note(f"The {TOP} most requested drugs, by generic ingredients (the name as written when the "
                   "lexicon does not know it).")
             + table(["drug", "class", "requests", "overturn rate", "median quantity"], rows, pct=frozenset({3}))
-            + _bars([r[0] for r in rows], {"requests": [r[2] for r in rows]}, "fig-top-drugs", horizontal=True))
+            + _bars([r[0] for r in rows], {"requests": [r[2] for r in rows]}, "fig-top-drugs", horizontal=True,
+                    count_title="requests", label_title="drug (generic ingredients)"))
 
 
 def _mme(con) -> str:
@@ -197,8 +212,11 @@ def _mme(con) -> str:
         values = [v for (v,) in con.execute("""
             SELECT total_mme FROM items WHERE drug_class = 'opioid' AND total_mme IS NOT NULL AND outcome = ?
             ORDER BY total_mme""", [outcome]).fetchall()]
-        fig.add_trace(go.Histogram(x=values, name=outcome, opacity=0.75, nbinsx=30))
-    fig.update_layout(barmode="overlay", xaxis_title="total MME of the request", yaxis_title="requests")
+        fig.add_trace(go.Histogram(x=values, name=outcome, marker_color=COLORS.get(outcome), nbinsx=30,
+                                   offsetgroup=outcome))
+    fig.update_layout(barmode="group", xaxis_title="total MME of the request", yaxis_title="requests",
+                      legend_title_text="outcome")
+    fig.update_yaxes(**count_axis(max(s[1] for s in stats)))
     return (note + table(["outcome", "requests", "min", "p25", "median", "p75", "max", "median daily MME"], stats)
             + "<h3>By ingredient and formulation</h3>"
             + table(["generic", "strength unit", "MME factor", "requests", "median total MME"], factors)
@@ -233,12 +251,18 @@ def _guidelines(con) -> str:
                 "canonical document id (schemas/codes/guideline_documents.csv): every spelling of one document counts once.")
     out += "<h3>Documents</h3>" + table(["document id", "title", "source", "citations", "letters", "spellings"], docs)
     if docs:
-        out += _bars([d[0] for d in docs], {"citations": [d[3] for d in docs]},
-                     "fig-guideline-documents", horizontal=True)
+        out += _bars([_document_label(d[1] or d[0], d[2]) for d in docs], {"citations": [d[3] for d in docs]},
+                     "fig-guideline-documents", horizontal=True, count_title="citations by reviewers",
+                     label_title="document (source)")
     out += "<h3>Chapters (ODG, ACOEM)</h3>" + table(["document id", "chapter", "citations"], chapters)
     out += "<h3>Sections</h3>" + table(["document", "section", "citations"], sections)
     out += "<h3>Pages</h3>" + table(["document", "page", "citations"], pages)
     return out
+
+
+def _document_label(document: str, source: str) -> str:
+    """'Chronic Pain (MTUS)'; a document that already names its source keeps its name as it is."""
+    return document if source.lower() in document.lower() else f"{document} ({source})"
 
 
 def _specialties(con) -> str:
@@ -253,7 +277,8 @@ def _specialties(con) -> str:
     if not rows:
         return note + NO_DATA
     return (note + table(["specialty", "letters"], rows)
-            + _bars([r[0] for r in rows], {"letters": [r[1] for r in rows]}, "fig-specialties", horizontal=True))
+            + _bars([r[0] for r in rows], {"letters": [r[1] for r in rows]}, "fig-specialties", horizontal=True,
+                    count_title="letters", label_title="reviewer specialty"))
 
 
 def _timeline(con) -> str:
@@ -269,9 +294,12 @@ def _timeline(con) -> str:
     note = _note(f"Letters without a decision date (not shown): {undated:,}.") if undated else ""
     if not rows:
         return note + NO_DATA
-    fig = go.Figure([go.Bar(name="letters", x=[r[0] for r in rows], y=[r[1] for r in rows]),
-                     go.Bar(name="items", x=[r[0] for r in rows], y=[r[2] for r in rows])])
-    fig.update_layout(barmode="group", xaxis_title="month of decision", xaxis_type="category")
+    months = [f"{r[0]}-01" for r in rows]   # a date axis: months apart in time are apart on the chart
+    fig = go.Figure([go.Bar(name=name, x=months, y=[r[k] for r in rows], marker_color=COLORS[name])
+                     for name, k in (("letters", 1), ("items", 2))])
+    fig.update_layout(barmode="group", xaxis_title="month of decision", yaxis_title="letters or items decided")
+    fig.update_xaxes(type="date", tickformat="%Y-%m")
+    fig.update_yaxes(**count_axis(max(r[2] for r in rows)))
     return (note + table(["month", "letters", "items", "overturned", "overturn rate"], rows, pct=frozenset({4}))
             + figure(fig, "fig-timeline"))
 
@@ -337,7 +365,7 @@ def report(data: Path, out: Path) -> None:
     """Write a self-contained HTML report (tables and charts) of the dataset in DATA."""
     try:
         text = render_report(data)
-    except FileNotFoundError as exc:
+    except (OSError, duckdb.Error) as exc:
         raise click.ClickException(str(exc)) from None
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")

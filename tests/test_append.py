@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.build import build
 from pipeline.check import check_dataset
-from pipeline.parts import read_table
+from pipeline.readback import read_table
 from tests.conftest import LETTERS
 
 FIRST = ["y2016_basic.txt", "y2016_drugs.txt", "y2015_mixed.txt", "n2013_notice.txt"]

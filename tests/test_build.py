@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from pipeline.build import BuildError, build
 from pipeline.check import check_dataset
-from pipeline.parts import read_table
+from pipeline.readback import read_table
 from schemas.tables import TABLES, polars_schema
 from tests.conftest import LETTERS
 

@@ -89,7 +89,7 @@ def test_a_changed_description_makes_the_dictionary_out_of_date(monkeypatch, tmp
     out.write_text(dictionary.render(), encoding="utf-8")
     monkeypatch.setitem(TABLES, "items", Changed)
     text = dictionary.render()
-    assert "| `outcome` | `String` | `VARCHAR` | no | A CHANGED DESCRIPTION. |" in text
+    assert "| `outcome` | `String` | `VARCHAR` | no |  | A CHANGED DESCRIPTION. |" in text
     assert text != COMMITTED.read_text(encoding="utf-8")
     result = CliRunner().invoke(dictionary.dictionary, ["--out", str(out), "--check"])
     assert result.exit_code == 1

@@ -2,26 +2,30 @@
 from __future__ import annotations
 
 import re
-import runpy
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
+import nbformat
 import pytest
+from nbclient import NotebookClient
 
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "examples" / "queries.sql"
-NOTEBOOK = ROOT / "examples" / "explore.py"
+NOTEBOOK = ROOT / "examples" / "explore.ipynb"
 
 
 def parse_queries(text: str) -> list[tuple[str, str, str]]:
-    """[(slug, question, sql)]: each block starts with '-- name: <slug>', then '-- ' comment lines, then SQL."""
+    """[(slug, question, sql)]: each block starts with '-- name: <slug>', then '-- ' comment lines, then the
+    shell's `.print` title, then SQL."""
     out = []
     blocks = re.split(r"^-- name:[ \t]*(\S*)[ \t]*\n", text, flags=re.M)
     for slug, block in zip(blocks[1::2], blocks[2::2]):
         lines = block.strip().splitlines()
         question = " ".join(line[2:].strip() for line in lines if line.startswith("--"))
-        sql = "\n".join(line for line in lines if not line.startswith("--")).strip()
+        sql = "\n".join(line for line in lines if not line.startswith(("--", "."))).strip()
         out.append((slug, question, sql))
     return out
 
@@ -32,6 +36,13 @@ QUERY_LIST = parse_queries(QUERIES.read_text(encoding="utf-8"))
 def test_parser_reads_name_question_and_sql():
     got = parse_queries("-- header\n\n-- name: a-b\n-- What?\n-- More.\nSELECT 1;\n\n-- name: c\nSELECT 2;\n")
     assert got == [("a-b", "What? More.", "SELECT 1;"), ("c", "", "SELECT 2;")]
+
+
+def test_the_shell_titles_every_result(default_data):
+    shell = subprocess.run([str(Path(sys.executable).with_name("duckdb")), "-readonly", str(default_data / "imr.duckdb")],
+                           stdin=QUERIES.open(), capture_output=True, text=True, check=True)
+    titles = re.findall(r"^== ([a-z0-9-]+): ", shell.stdout, flags=re.M)
+    assert titles == [slug for slug, _, _ in QUERY_LIST] and not shell.stderr
 
 
 def test_a_dozen_named_documented_queries():
@@ -66,28 +77,43 @@ def test_queries_return_rows_on_the_example_dataset(example_data):
     assert empty == []
 
 
-@pytest.mark.parametrize("dataset", ["default_data", "empty_data"])
-def test_notebook_runs(request, monkeypatch, dataset):
-    data = request.getfixturevalue(dataset)
-    monkeypatch.setenv("IMR_DATA", str(data))
-    ns = runpy.run_path(str(NOTEBOOK), run_name="__main__")
-    con = duckdb.connect(str(data / "imr.duckdb"), read_only=True)
-    try:
-        n_items, n_letters = con.execute(
-            "SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM letters)").fetchone()
-    finally:
-        con.close()
-    assert ns["joined"].height == n_items
-    assert len(ns["items_pd"]) == n_items
-    assert len(ns["letters_pd"]) == n_letters
-    assert str(ns["letters_pd"]["decision_year"].dtype) == "Int64"
+def run_notebook(cwd: Path, env: dict[str, str] | None = None) -> nbformat.NotebookNode:
+    """examples/explore.ipynb executed by a fresh kernel whose working directory is `cwd`."""
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("IMR_DATA", raising=False)
+        for key, value in (env or {}).items():
+            mp.setenv(key, value)
+        NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
+    return nb
 
 
-def test_notebook_is_percent_format():
-    text = NOTEBOOK.read_text(encoding="utf-8")
-    cells = re.findall(r"^# %%( \[markdown\])?$", text, flags=re.M)
-    assert sum(1 for c in cells if c) >= 3 and sum(1 for c in cells if not c) >= 5
-    assert 'os.environ.get("IMR_DATA", "data")' in text
+def outputs(nb: nbformat.NotebookNode, mime: str) -> list[str]:
+    return [str(o["data"][mime]) for c in nb.cells if c.cell_type == "code"
+            for o in c.get("outputs", []) if mime in o.get("data", {})]
+
+
+@pytest.mark.parametrize("where", ["examples", "."])
+def test_notebook_runs_from_any_directory_of_a_checkout(seed_dataset, tmp_path, where):
+    """A checkout with a built data/: the notebook finds it from examples/ and from the root."""
+    (tmp_path / "data").symlink_to(seed_dataset)
+    (tmp_path / "examples").mkdir()
+    nb = run_notebook(tmp_path / where)
+    assert len(outputs(nb, "application/vnd.plotly.v1+json")) >= 2
+    assert len(outputs(nb, "text/html")) >= 6   # the tables
+    assert any("decision_year" in text and "Int64" in text for text in outputs(nb, "text/plain"))
+
+
+def test_notebook_runs_on_an_empty_dataset(empty_data, tmp_path):
+    nb = run_notebook(tmp_path, {"IMR_DATA": str(empty_data)})
+    assert len(outputs(nb, "application/vnd.plotly.v1+json")) >= 2
+
+
+def test_notebook_is_committed_without_outputs():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nbformat.validate(nb)
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    assert sum(c.cell_type == "markdown" for c in nb.cells) >= 5
 
 
 def test_readme_code_runs(seed_dataset, tmp_path, monkeypatch):

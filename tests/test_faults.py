@@ -17,7 +17,7 @@ from pipeline.build import build
 from pipeline.check import check_dataset
 from pipeline.clean import normalise
 from pipeline.extract.letter import ExtractError, extract_letter
-from pipeline.parts import read_table
+from pipeline.readback import read_table
 from tests.conftest import LETTERS, ROOT
 from tests.pdfs import text_to_pdf
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.build import build
-from pipeline.parts import read_table
+from pipeline.readback import read_table
 from pipeline.paths import DataPaths
 from pipeline.extract.drugs import _key, lexicon
 from pipeline.synth import build_letter, drug_pool, expand_pages, generate, synth, wrap, written_name

@@ -1,0 +1,61 @@
+"""Reading published part files back, literally: the one reader of Parquet tables in the pipeline.
+
+DATA may sit anywhere: under a folder named `decision_year=1999`, or in a path holding glob characters
+(`[`, `*`, `?`, `\\`). So no path is ever handed to a reader as a pattern, and nothing parses Hive keys
+out of a whole path: the part files are listed from the table folder, and `decision_year` comes from the
+partition folder directly under it. The result is a pyarrow dataset, which DuckDB scans (the database
+load) and polars reads (check, build) without seeing a path at all.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.fs
+import pyarrow.parquet as pq
+
+from pipeline.parts import NULL_PARTITION
+from schemas.tables import PARTITION_COLUMN, PARTITIONED, TABLES, polars_schema
+
+
+def part_files(parquet: Path, table: str) -> list[Path]:
+    """Every part file of a table, in path order (the base path is never a pattern)."""
+    return sorted((parquet / table).rglob("*.parquet"))
+
+
+def partition_year(parquet: Path, table: str, part: Path) -> int | None:
+    """decision_year of a part file, from the `decision_year=<Y>` folder directly under the table folder."""
+    folder = part.relative_to(parquet / table).parts[0]
+    key, _, value = folder.partition("=")
+    if key != PARTITION_COLUMN or len(part.relative_to(parquet / table).parts) != 2:
+        raise ValueError(f"{part}: not directly under a {PARTITION_COLUMN}=<year> folder of {table}")
+    return None if value == NULL_PARTITION else int(value)
+
+
+def dataset(parquet: Path, table: str) -> ds.FileSystemDataset:
+    """A published table as a pyarrow dataset over its part files (partition key included as a column)."""
+    files = part_files(parquet, table)
+    if not files:
+        raise FileNotFoundError(f"no Parquet files for table {table} under {parquet / table}")
+    schema = pq.read_schema(files[0]).remove_metadata()
+    partitions = None
+    if table in PARTITIONED:
+        schema = schema.append(pa.field(PARTITION_COLUMN, pa.int64()))
+        key = ds.field(PARTITION_COLUMN)
+        years = [partition_year(parquet, table, f) for f in files]
+        partitions = [key.is_null() if y is None else key == y for y in years]
+    return ds.FileSystemDataset.from_paths([str(f) for f in files], schema=schema, format=ds.ParquetFileFormat(),
+                                           filesystem=pyarrow.fs.LocalFileSystem(), partitions=partitions)
+
+
+def read_table(parquet: Path, table: str, columns: list[str] | None = None) -> pl.DataFrame:
+    """A published table (or some of its columns) as one frame, in the declared column order."""
+    names = columns or polars_schema(TABLES[table]).names()
+    return pl.from_arrow(dataset(parquet, table).to_table(columns=names)).select(names)
+
+
+def count_rows(parquet: Path, table: str) -> int:
+    """Rows of a published table, from the part files' metadata."""
+    return dataset(parquet, table).count_rows()
