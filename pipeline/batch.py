@@ -1,12 +1,18 @@
 """One batch of input files, as run by a worker: ingest → extract → validate → part files.
 
-Only a small BatchResult travels back to the build process (counts, kept letter keys, hashes);
-the rows themselves are written by the worker.
+Only a small BatchResult travels back to the build process (counts, kept letter keys, duplicates,
+hashes); the rows themselves are written by the worker. Each file runs under a CPU budget (a SIGPROF
+timer in the worker, `Limits.cpu_seconds`): a file over it becomes a `too_slow` reject; a file that
+hangs in C code or kills the worker is handled by the supervisor (pipeline.pool).
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import signal
+import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,10 +21,32 @@ import polars as pl
 
 from pipeline.extract.letter import ExtractError, extract_letter
 from pipeline.ingest import DEFAULT_MAX_BYTES, Reject, letter_from_bytes, read_bytes
-from pipeline.parts import write_parts
+from pipeline.parts import part_name, write_parts
 from pipeline.rows import letter_rows, reject_row
 from pipeline.validate import frame, validate
 from schemas.tables import TABLES
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one file may cost: bytes on disk, CPU seconds, wall seconds in one worker, worker memory."""
+    max_bytes: int = DEFAULT_MAX_BYTES
+    cpu_seconds: float = 5.0          # soft: Python code over it is interrupted (SIGPROF) → too_slow
+    hard_seconds: float = 60.0        # wall clock on one file before the supervisor kills the worker → too_slow
+    max_memory: int = 2 << 30         # resident bytes of one worker before the supervisor kills it → too_large
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A batch for a worker: files (relative to raw) whose part files are part-<name>.parquet under parquet."""
+    files: tuple[str, ...]
+    raw: str
+    parquet: str
+    name: str
+    limits: Limits = Limits()
+    fault: str | None = None          # fault injection for tests (IMR_FAULT): 'sigkill:<name part>', 'abort:…', 'hang:…', 'spin:…'
+    blame: tuple[str, str] | None = None   # (reason, detail) when this file already killed a worker
+    condemned: bool = False           # the file killed a worker twice: reject it without reading it
 
 
 @dataclass
@@ -29,6 +57,48 @@ class BatchResult:
     inputs: list[tuple]                              # (source_path, sha256 | None if unreadable, size, mtime_ns)
     rows: dict[str, int] = field(default_factory=dict)           # rows written per table
     reject_reasons: Counter = field(default_factory=Counter)
+    duplicates: list[tuple[str, str, str]] = field(default_factory=list)   # (source_path, letter_id, in-batch copy kept)
+
+
+class FileTooSlow(BaseException):
+    """Raised in a worker by the CPU timer; a BaseException so that no `except Exception` swallows it."""
+
+
+def _on_timer(signum, frame):
+    raise FileTooSlow
+
+
+@contextlib.contextmanager
+def cpu_budget(seconds: float | None):
+    """Interrupt the enclosed code after `seconds` of process CPU time (main thread only: elsewhere a no-op)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGPROF, _on_timer)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+
+
+def _inject(fault: str | None, rel: str) -> None:
+    """Test-only fault injection (IMR_FAULT=kind:part-of-a-file-name): what a crash in pdfium looks like."""
+    if not fault:
+        return
+    kind, _, part = fault.partition(":")
+    if part not in rel:
+        return
+    if kind == "sigkill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    elif kind == "abort":
+        os.abort()
+    elif kind == "hang":
+        time.sleep(3600)
+    elif kind == "spin":
+        while True:
+            pass
 
 
 def _extract_bytes(rel: str, data: bytes, sha: str):
@@ -46,39 +116,82 @@ def _extract_bytes(rel: str, data: bytes, sha: str):
     return letter_rows(got, fields)
 
 
-def process_batch(files: list[str], raw: str, parquet: str, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> BatchResult:
-    """Ingest, extract and validate a batch of files (paths relative to raw) and write its part files under `parquet`;
-    identical letters within the batch are deduplicated (across batches, the build process does it)."""
+def process_batch(files, raw: str, parquet: str, name: str, max_bytes: int = DEFAULT_MAX_BYTES,
+                  limits: Limits | None = None, watch=None, fault: str | None = None) -> BatchResult:
+    """Ingest, extract and validate a batch of files (paths relative to raw) and write its part files under `parquet`.
+
+    A letter whose text repeats an earlier one of the batch is not written: it is reported in
+    `duplicates`, and the build process writes its reject once it knows which copy is kept across
+    batches. `watch.value` (shared with the supervisor) is the index of the file being read, -1 between files.
+    """
+    limits = limits or Limits(max_bytes=max_bytes)
     rows: dict[str, list[dict]] = {t: [] for t in TABLES}
     inputs: list[tuple] = []
     seen: dict[str, str] = {}
-    for rel in files:
+    duplicates: list[tuple[str, str, str]] = []
+    for index, rel in enumerate(files):
+        if watch is not None:
+            watch.value = index
         stat = _stat(os.path.join(raw, rel))       # before reading: a file changed meanwhile looks changed next time
-        got = read_bytes(raw, rel, max_bytes)      # one file's bytes at a time
-        if isinstance(got, Reject):
-            inputs.append((rel, None, *stat))
-            letter, items, citations, rejects = None, [], [], [reject_row(got)]
-        else:
-            sha = hashlib.sha256(got[1]).hexdigest()
-            inputs.append((rel, sha, *stat))
-            letter, items, citations, rejects = _extract_bytes(rel, got[1], sha)
-        if letter is not None and letter["letter_id"] in seen:
-            rejects = [reject_row(Reject(letter["source_path"], "dedupe", "duplicate",
-                                         f"same letter text as {seen[letter['letter_id']]}", letter["letter_id"]))]
+        sha = None
+        try:
+            with cpu_budget(limits.cpu_seconds):
+                _inject(fault, rel)
+                got = read_bytes(raw, rel, limits.max_bytes)      # one file's bytes at a time
+                if isinstance(got, Reject):
+                    letter, items, citations, rejects = None, [], [], [reject_row(got)]
+                else:
+                    sha = hashlib.sha256(got[1]).hexdigest()
+                    letter, items, citations, rejects = _extract_bytes(rel, got[1], sha)
+        except FileTooSlow:
             letter, items, citations = None, [], []
+            rejects = [reject_row(Reject(rel, "extract", "too_slow", f"more than {limits.cpu_seconds:g} s of CPU"))]
+        except MemoryError:
+            letter, items, citations = None, [], []
+            rejects = [reject_row(Reject(rel, "extract", "too_large", "out of memory while reading the file"))]
+        inputs.append((rel, sha, *stat))
+        if letter is not None and letter["letter_id"] in seen:
+            duplicates.append((letter["source_path"], letter["letter_id"], seen[letter["letter_id"]]))
+            continue
         if letter is not None:
             seen[letter["letter_id"]] = letter["source_path"]
             rows["letters"].append(letter)
         rows["items"].extend(items)
         rows["citations"].extend(citations)
         rows["rejects"].extend(rejects)
+    if watch is not None:
+        watch.value = -1
+    return _written(name, len(files), rows, inputs, Path(parquet), duplicates)
+
+
+def _written(name: str, n: int, rows: dict[str, list[dict]], inputs: list[tuple], parquet: Path,
+             duplicates: list[tuple[str, str, str]]) -> BatchResult:
+    """Validate a batch's rows, write its part files, and say what was written."""
     frames = _validated(rows)
-    write_parts(Path(parquet), name, frames)
+    write_parts(parquet, name, frames)
     letters = frames["letters"]
     kept = list(zip(letters["letter_id"].to_list(), letters["case_number"].to_list(),
                     letters["source_path"].to_list()))
-    return BatchResult(name, len(files), kept, inputs, {t: df.height for t, df in frames.items()},
-                       Counter(frames["rejects"]["reason"].to_list()))
+    return BatchResult(name, n, kept, inputs, {t: df.height for t, df in frames.items()},
+                       Counter(frames["rejects"]["reason"].to_list()), duplicates)
+
+
+def run_task(task: Task, watch=None) -> BatchResult:
+    """A worker's handling of one Task: the batch, or the reject of a file that already killed a worker."""
+    if not task.condemned:
+        return process_batch(task.files, task.raw, task.parquet, task.name, limits=task.limits,
+                             watch=watch, fault=task.fault)
+    reason, detail = task.blame
+    rows: dict[str, list[dict]] = {t: [] for t in TABLES}
+    rows["rejects"] = [reject_row(Reject(rel, "extract", reason, detail)) for rel in task.files]
+    inputs = [(rel, None, *_stat(os.path.join(task.raw, rel))) for rel in task.files]
+    return _written(task.name, len(task.files), rows, inputs, Path(task.parquet), [])
+
+
+def crashed_batch(task: Task) -> None:
+    """Remove the part files a dead worker may have left for this task (written last, maybe half)."""
+    for path in Path(task.parquet).rglob(part_name(task.name)):
+        path.unlink(missing_ok=True)
 
 
 def _stat(path: str) -> tuple[int | None, int | None]:

@@ -52,18 +52,26 @@ def main() -> None:
 @click.option("--data", default="data", show_default=True, type=click.Path(path_type=Path),
               help="Output directory: parquet/, imr.duckdb.")
 @click.option("--jobs", type=int, default=None, help="Worker processes (default: all cores).")
-@click.option("--max-bytes", type=int, default=None, help="Reject files larger than this.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+              help="Reject files larger than this many bytes (default 20 MiB).")
+@click.option("--file-seconds", type=click.FloatRange(min=0, min_open=True), default=5.0, show_default=True,
+              help="CPU seconds one file may take; a file over it becomes a too_slow reject.")
+@click.option("--hard-seconds", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              help="Wall seconds a worker may spend on one file before it is killed (too_slow).")
+@click.option("--worker-memory", type=click.IntRange(min=64), default=2048, show_default=True,
+              help="MiB of memory a worker may hold; the file it is on becomes a too_large reject.")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: worker processes on this machine; dask: one task per batch on a Dask cluster.")
 @click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786); default: a LocalCluster.")
 @click.option("--full", is_flag=True, help="Process every file, even when RAW only grew since the last build.")
-def build(raw: Path, data: Path, jobs: int | None, max_bytes: int | None, engine: str, scheduler: str | None,
-          full: bool) -> None:
+def build(raw: Path, data: Path, jobs: int | None, max_bytes: int | None, file_seconds: float,
+          hard_seconds: float, worker_memory: int, engine: str, scheduler: str | None, full: bool) -> None:
     """Run every stage: ingest, extract, validate, load; publish atomically."""
-    if engine == "local" and jobs != 1:
+    if engine == "local":
         from pipeline.workers import warm_up
 
         warm_up()   # before the imports below, which the worker server does in parallel
+    from pipeline.batch import Limits
     from pipeline.build import BuildError
     from pipeline.build import build as run
     from pipeline.ingest import DEFAULT_MAX_BYTES
@@ -72,7 +80,9 @@ def build(raw: Path, data: Path, jobs: int | None, max_bytes: int | None, engine
     try:
         with build_progress() as advance:
             summary = run(raw, data, jobs=jobs, max_bytes=max_bytes or DEFAULT_MAX_BYTES, engine=engine,
-                          scheduler=scheduler, progress=advance, append=not full)
+                          scheduler=scheduler, progress=advance, append=not full,
+                          limits=Limits(cpu_seconds=file_seconds, hard_seconds=hard_seconds,
+                                        max_memory=worker_memory << 20))
     except (BuildError, OSError) as exc:
         raise _fail(exc) from None
     print_summary(summary)

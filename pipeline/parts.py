@@ -56,14 +56,15 @@ def write_parts(parquet: Path, batch: str, frames: dict[str, pl.DataFrame]) -> N
 
 
 def drop_letters(parquet: Path, batch: str, letter_ids: list[str]) -> dict[str, int]:
-    """Remove these letters' rows from one batch's letters/items/citations parts; rows removed per table."""
+    """Remove these letters' rows from one batch's parts: the letters, their items and citations, and the
+    item rejects that name them (a dropped copy leaves nothing behind); rows removed per table."""
     gone = pl.Series(letter_ids).implode()
     removed: dict[str, int] = {}
-    for table in ("letters", "items", "citations"):
+    for table in ("letters", "items", "citations", "rejects"):
         removed[table] = 0
         for path in sorted((parquet / table).glob(f"**/{part_name(batch)}")):
             df = pl.read_parquet(path, hive_partitioning=False)
-            kept = df.filter(~pl.col("letter_id").is_in(gone))
+            kept = df.filter(~pl.col("letter_id").is_in(gone).fill_null(False))
             removed[table] += df.height - kept.height
             if kept.height:
                 _write_file(path, kept, table)
@@ -82,7 +83,9 @@ def complete_tables(parquet: Path) -> None:
 
 
 def _write_file(path: Path, df: pl.DataFrame, table: str) -> None:
+    """Write a part file as a new file: never through an existing name, which may be a hard link into the live build."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
     sorting = [pq.SortingColumn(df.columns.index(c), nulls_first=False) for c in DECLARED_ORDER.get(table, [])]
     pq.write_table(df.to_arrow(), path, compression=COMPRESSION, use_dictionary=True, write_statistics=True,
                    sorting_columns=sorting or None)
