@@ -6,7 +6,6 @@ the rows themselves are written by the worker.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.extract.letter import ExtractError, extract_letter
-from pipeline.ingest import DEFAULT_MAX_BYTES, Reject, letter_from_bytes, read_bytes
+from pipeline.ingest import DEFAULT_MAX_BYTES, Reject, input_stat, letter_from_bytes, read_bytes
 from pipeline.parts import write_parts
 from pipeline.rows import letter_rows, reject_row
 from pipeline.validate import frame, validate
@@ -53,7 +52,7 @@ def process_batch(files: list[str], raw: str, parquet: str, name: str, max_bytes
     inputs: list[tuple] = []
     seen: dict[str, str] = {}
     for rel in files:
-        stat = _stat(os.path.join(raw, rel))       # before reading: a file changed meanwhile looks changed next time
+        stat = input_stat(raw, rel)                # before reading: a file changed meanwhile looks changed next time
         got = read_bytes(raw, rel, max_bytes)      # one file's bytes at a time
         if isinstance(got, Reject):
             inputs.append((rel, None, *stat))
@@ -79,15 +78,6 @@ def process_batch(files: list[str], raw: str, parquet: str, name: str, max_bytes
                     letters["source_path"].to_list()))
     return BatchResult(name, len(files), kept, inputs, {t: df.height for t, df in frames.items()},
                        Counter(frames["rejects"]["reason"].to_list()))
-
-
-def _stat(path: str) -> tuple[int | None, int | None]:
-    """(size, mtime_ns), what the next build compares to decide that a file is unchanged."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None, None
-    return stat.st_size, stat.st_mtime_ns
 
 
 def _schema_rejects(bad: pl.DataFrame, source: dict[str, str], item_number: pl.Expr, what: str = "") -> pl.DataFrame:
