@@ -20,7 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.extract.letter import ExtractError, extract_letter
-from pipeline.ingest import DEFAULT_MAX_BYTES, Reject, letter_from_bytes, read_bytes
+from pipeline.ingest import DEFAULT_MAX_BYTES, Reject, input_stat, letter_from_bytes, read_bytes
 from pipeline.parts import part_name, write_parts
 from pipeline.rows import letter_rows, reject_row
 from pipeline.validate import frame, validate
@@ -132,7 +132,7 @@ def process_batch(files, raw: str, parquet: str, name: str, max_bytes: int = DEF
     for index, rel in enumerate(files):
         if watch is not None:
             watch.value = index
-        stat = _stat(os.path.join(raw, rel))       # before reading: a file changed meanwhile looks changed next time
+        stat = input_stat(raw, rel)       # before reading: a file changed meanwhile looks changed next time
         sha = None
         try:
             with cpu_budget(limits.cpu_seconds):
@@ -184,7 +184,7 @@ def run_task(task: Task, watch=None) -> BatchResult:
     reason, detail = task.blame
     rows: dict[str, list[dict]] = {t: [] for t in TABLES}
     rows["rejects"] = [reject_row(Reject(rel, "extract", reason, detail)) for rel in task.files]
-    inputs = [(rel, None, *_stat(os.path.join(task.raw, rel))) for rel in task.files]
+    inputs = [(rel, None, *input_stat(task.raw, rel)) for rel in task.files]
     return _written(task.name, len(task.files), rows, inputs, Path(task.parquet), [])
 
 
@@ -192,15 +192,6 @@ def crashed_batch(task: Task) -> None:
     """Remove the part files a dead worker may have left for this task (written last, maybe half)."""
     for path in Path(task.parquet).rglob(part_name(task.name)):
         path.unlink(missing_ok=True)
-
-
-def _stat(path: str) -> tuple[int | None, int | None]:
-    """(size, mtime_ns), what the next build compares to decide that a file is unchanged."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None, None
-    return stat.st_size, stat.st_mtime_ns
 
 
 def _schema_rejects(bad: pl.DataFrame, source: dict[str, str], item_number: pl.Expr, what: str = "") -> pl.DataFrame:

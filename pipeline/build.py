@@ -31,7 +31,7 @@ import polars as pl
 from pipeline import EXTRACTOR_VERSION
 from pipeline.batch import BatchResult, Limits, Task, run_task
 from pipeline.datapackage import write_datapackage
-from pipeline.ingest import DEFAULT_MAX_BYTES, Reject, discover
+from pipeline.ingest import DEFAULT_MAX_BYTES, Reject, content_sha256, discover, input_stat
 from pipeline.load import database_build_id, write_database
 from pipeline.parts import complete_tables, drop_letters, write_parts
 from pipeline.paths import DataPaths, PathError
@@ -351,18 +351,13 @@ def _new_files(raw: Path, files: list[str], published: dict[str, list]) -> tuple
     if not current.issuperset(published):
         return None, {}
     restat: dict[str, list] = {}
-    prefix = f"{raw}/"
     for rel, (sha, size, mtime) in published.items():
-        path = prefix + rel
-        try:
-            stat = os.stat(path)
-            if stat.st_size == size and stat.st_mtime_ns == mtime:
-                continue
-            if sha is None or stat.st_size != size or hashlib.sha256(Path(path).read_bytes()).hexdigest() != sha:
-                return None, {}
-        except OSError:
+        now = input_stat(raw, rel)
+        if now == (size, mtime):
+            continue
+        if sha is None or now[0] != size or content_sha256(raw, rel, size) != sha:
             return None, {}
-        restat[rel] = [sha, stat.st_size, stat.st_mtime_ns]
+        restat[rel] = [sha, *now]
     return [rel for rel in files if rel not in published], restat
 
 

