@@ -347,9 +347,9 @@ def _letters_on_disk(parquet: Path) -> int:
 
 
 def _file_level_rejects(parquet: Path) -> int:
-    """Rejects that stand for a whole input file (not one item of a letter that landed)."""
-    df = read_table(parquet, "rejects", ["item_number"])
-    return df.filter(pl.col("item_number").is_null()).height
+    """Rejects that stand for a whole input file (not one item or value of a letter that landed)."""
+    df = read_table(parquet, "rejects", ["item_number", "field"])
+    return df.filter(pl.col("item_number").is_null() & pl.col("field").is_null()).height
 
 
 def _write_manifest(run: _Run) -> None:

@@ -52,7 +52,7 @@ def main() -> None:
 @click.option("--data", default="data", show_default=True, type=click.Path(path_type=Path),
               help="Output directory: parquet/, imr.duckdb.")
 @click.option("--jobs", type=int, default=None, help="Worker processes (default: all cores).")
-@click.option("--max-bytes", type=int, default=None, help="Reject files larger than this.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None, help="Reject files larger than this (bytes).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: worker processes on this machine; dask: one task per batch on a Dask cluster.")
 @click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786); default: a LocalCluster.")
