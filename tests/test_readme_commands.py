@@ -33,7 +33,7 @@ def test_the_readme_shows_commands_that_run_here():
 def checkout(tmp_path_factory) -> Path:
     """A checkout sharing this one's virtualenv, with the shipped letters in data/raw and nothing built."""
     root = tmp_path_factory.mktemp("checkout")
-    for name in (".venv", "Makefile", "pyproject.toml", "examples", "schemas", "pipeline"):
+    for name in (".venv", "Makefile", "pyproject.toml", "requirements.lock", "examples", "schemas", "pipeline"):
         (root / name).symlink_to(ROOT / name)
     shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
     return root
