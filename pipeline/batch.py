@@ -23,7 +23,7 @@ from pipeline.extract.letter import ExtractError, extract_letter
 from pipeline.ingest import DEFAULT_MAX_BYTES, Reject, input_stat, letter_from_bytes, read_bytes
 from pipeline.parts import part_name, write_parts
 from pipeline.rows import letter_rows, reject_row
-from pipeline.validate import frame, validate
+from pipeline.validate import frame, null_implausible, validate, with_letters
 from schemas.tables import TABLES
 
 
@@ -198,18 +198,20 @@ def _schema_rejects(bad: pl.DataFrame, source: dict[str, str], item_number: pl.E
     """Rows that failed a schema check, as rejects rows naming the failed checks."""
     return bad.select(
         pl.col("letter_id").replace_strict(source, default="", return_dtype=pl.String).alias("source_path"),
-        pl.col("letter_id"), item_number.cast(pl.Int64).alias("item_number"),
+        pl.col("letter_id"), item_number.cast(pl.Int64).alias("item_number"), pl.lit(None, pl.String).alias("field"),
         pl.lit("validate").alias("stage"), pl.lit("schema_check").alias("reason"),
         (pl.lit(what) + pl.col("detail")).alias("detail"))
 
 
 def _validated(rows: dict[str, list[dict]]) -> dict[str, pl.DataFrame]:
     """Validate letters, items, citations; failing rows become rejects, and so do the rows that hang on them
-    (a failed letter takes its items and citations along, a failed item its citations)."""
+    (a failed letter takes its items and citations along, a failed item its citations). An implausible value
+    is nulled first and reported, so it costs that value only."""
     source = {r["letter_id"]: r["source_path"] for r in rows["letters"]}
-    letters, bad_letters = validate("letters", frame("letters", rows["letters"]))
-    items, bad_items = validate("items", frame("items", rows["items"]).join(
-        letters.select("letter_id"), on="letter_id", how="semi"))
+    letters, odd_letters = null_implausible("letters", frame("letters", rows["letters"]), source)
+    letters, bad_letters = validate("letters", letters)
+    items, odd_items = null_implausible("items", with_letters(frame("items", rows["items"]), letters), source)
+    items, bad_items = validate("items", items)
     citations, bad_citations = validate("citations", frame("citations", rows["citations"]).join(
         items.select("letter_id", "item_number"), on=["letter_id", "item_number"], how="semi"))
     rejects = pl.concat([
@@ -217,6 +219,8 @@ def _validated(rows: dict[str, list[dict]]) -> dict[str, pl.DataFrame]:
         _schema_rejects(bad_letters, source, pl.lit(None)),
         _schema_rejects(bad_items, source, pl.col("item_number")),
         _schema_rejects(bad_citations, source, pl.col("item_number"), "citation: "),
+        odd_letters.join(letters.select("letter_id"), on="letter_id", how="semi"),   # of rows that landed
+        odd_items.join(items.select("letter_id", "item_number"), on=["letter_id", "item_number"], how="semi"),
     ])
     # a reject that fails its own schema is a bug in this code: fail loudly rather than drop it
     return {"letters": letters, "items": items, "citations": citations,

@@ -256,6 +256,7 @@ def _finish(run: _Run, paths: DataPaths, staging: Path, files: list[str]) -> Bui
             raise _NeedsFullBuild(f"{counts} on disk, {summary} counted")
         raise BuildError(f"accounting failed: {letters} letters ({summary.letters} counted) + {file_rejects} "
                          f"rejected files != {summary.files} input files")
+    summary.reject_reasons = Counter(read_table(run.parquet, "rejects", ["reason"])["reason"].to_list())
     hashes = sorted((rel, entry[0]) for rel, entry in run.inputs.items() if entry[0])
     summary.build_id = hashlib.sha256(
         json.dumps([EXTRACTOR_VERSION, hashes, files]).encode()
@@ -308,9 +309,9 @@ def _counts_on_disk(parquet: Path) -> dict[str, int]:
 
 
 def _file_level_rejects(parquet: Path) -> int:
-    """Rejects that stand for a whole input file (not one item of a letter that landed)."""
-    df = read_table(parquet, "rejects", ["item_number"])
-    return df.filter(pl.col("item_number").is_null()).height
+    """Rejects that stand for a whole input file (not one item or value of a letter that landed)."""
+    df = read_table(parquet, "rejects", ["item_number", "field"])
+    return df.filter(pl.col("item_number").is_null() & pl.col("field").is_null()).height
 
 
 def _dask_results(tasks: list[Task], scheduler: str | None):

@@ -6,6 +6,7 @@ sits beside `parquet/` (in the build directory, and through it in DATA).
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from functools import cache
@@ -61,9 +62,9 @@ def _constraints(column) -> dict:
             case "isin":
                 out["enum"] = [str(v) for v in stats["allowed_values"]]
             case "greater_than_or_equal_to":
-                out["minimum"] = stats["min_value"]
+                out["minimum"] = _json_value(stats["min_value"])
             case "less_than_or_equal_to":
-                out["maximum"] = stats["max_value"]
+                out["maximum"] = _json_value(stats["max_value"])
             case "str_matches":
                 out["pattern"] = stats["pattern"].removeprefix("^").removesuffix("$")
             case "str_length":
@@ -73,6 +74,11 @@ def _constraints(column) -> dict:
                 if exact is not None or stats.get("max_value") is not None:
                     out["maxLength"] = exact if exact is not None else stats["max_value"]
     return out
+
+
+def _json_value(value):
+    """A bound as JSON holds it: a date as an ISO string (Frictionless date constraints), a number as is."""
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def _vocabulary_name(codes: list[str]) -> str | None:
@@ -110,9 +116,10 @@ def primary_key(table: str) -> list[str]:
 
 def row_key(table: str) -> tuple[list[str], str]:
     """(key columns, note): the primary key, or for rejects the key that holds by construction (one
-    file-level reject per input file, one item-level reject per item) though a part of it may be null."""
+    file-level reject per input file, one item-level reject per item, one per nulled value) though a part of it may be null."""
     if table == "rejects":
-        return ["source_path", "item_number"], "unique; item_number is null for a file-level reject"
+        return ["source_path", "item_number", "field"], ("unique; item_number and field are null for a file-level "
+                                                         "reject, field for an item-level one")
     return primary_key(table), "unique"
 
 

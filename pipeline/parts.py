@@ -27,7 +27,7 @@ def _part_path(parquet: Path, table: str, batch: str, year: int | None = None) -
 # letters' decision dates (not a column of theirs): the files declare only the order of their own columns.
 ORDER = {"letters": ["decision_date", "letter_id"], "items": ["letter_id", "item_number"],
          "citations": ["letter_id", "item_number", "cited_by", "citation_number"],
-         "rejects": ["source_path", "item_number"]}
+         "rejects": ["source_path", "item_number", "field"]}
 DECLARED_ORDER = {"letters": ORDER["letters"], "citations": ORDER["citations"], "rejects": ORDER["rejects"]}
 
 
@@ -56,15 +56,16 @@ def write_parts(parquet: Path, batch: str, frames: dict[str, pl.DataFrame]) -> N
 
 
 def drop_letters(parquet: Path, batch: str, letter_ids: list[str]) -> dict[str, int]:
-    """Remove these letters' rows from one batch's parts: the letters, their items and citations, and the
-    item rejects that name them (a dropped copy leaves nothing behind); rows removed per table."""
-    gone = pl.Series(letter_ids).implode()
+    """Remove these letters' rows from one batch's parts (letters, items, citations, and the rejects of their
+    items and values; file-level rejects stay); rows removed per table."""
+    gone = pl.col("letter_id").is_in(pl.Series(letter_ids).implode())
+    of_letter = {"rejects": gone & (pl.col("item_number").is_not_null() | pl.col("field").is_not_null())}
     removed: dict[str, int] = {}
     for table in ("letters", "items", "citations", "rejects"):
         removed[table] = 0
         for path in sorted((parquet / table).glob(f"**/{part_name(batch)}")):
             df = pl.read_parquet(path, hive_partitioning=False)
-            kept = df.filter(~pl.col("letter_id").is_in(gone).fill_null(False))
+            kept = df.filter(~of_letter.get(table, gone).fill_null(False))
             removed[table] += df.height - kept.height
             if kept.height:
                 _write_file(path, kept, table)

@@ -31,6 +31,10 @@ def version_drift(recorded: dict[str, str] | None) -> str | None:
 
 
 def dataset_drift(data) -> str | None:
-    """version_drift of the published dataset at DATA (None when there is none to compare)."""
-    manifest = DataPaths.at(data).manifest
-    return version_drift(json.loads(manifest.read_text()).get("versions")) if manifest.is_file() else None
+    """version_drift of the published dataset at DATA (None when there is none to compare, or no usable
+    manifest: `imr check` reports that)."""
+    try:
+        manifest = json.loads(DataPaths.at(data).manifest.read_text())
+    except (OSError, ValueError):
+        return None
+    return version_drift(manifest.get("versions")) if isinstance(manifest, dict) else None

@@ -8,7 +8,7 @@ from pipeline.ingest import RawLetter, Reject
 
 def reject_row(r: Reject) -> dict:
     return {"source_path": r.source_path, "letter_id": r.letter_id, "item_number": r.item_number,
-            "stage": r.stage, "reason": r.reason, "detail": r.detail}
+            "field": None, "stage": r.stage, "reason": r.reason, "detail": r.detail}
 
 
 def letter_rows(raw: RawLetter, f: LetterFields) -> tuple[dict, list[dict], list[dict], list[dict]]:

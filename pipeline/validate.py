@@ -1,6 +1,7 @@
 """Pandera validation of one batch: failing rows go to rejects with their check names, the rest continue."""
 from __future__ import annotations
 
+import operator
 from functools import cache
 from operator import itemgetter
 
@@ -8,7 +9,7 @@ import pandera.errors
 import polars as pl
 import pyarrow as pa
 
-from schemas.tables import TABLES, polars_schema
+from schemas.tables import PARTITION_COLUMN, TABLES, bound_text, polars_schema
 
 
 @cache
@@ -40,3 +41,50 @@ def validate(table: str, df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         bad = indexed.join(details.rename({"d": "detail"}), on="index", how="inner").sort("index")
         good = indexed.join(details, on="index", how="anti").drop("index")
         return model.validate(good, lazy=True), bad.drop("index")
+
+
+# A range check of the models → (its statistic, the comparison a plausible value passes, as written)
+RANGE_CHECKS = {"greater_than_or_equal_to": ("min_value", operator.ge, "≥"), "greater_than": ("min_value", operator.gt, ">"),
+                "less_than_or_equal_to": ("max_value", operator.le, "≤"), "less_than": ("max_value", operator.lt, "<")}
+
+
+@cache
+def plausible(table: str) -> dict[str, tuple[pl.Expr, str]]:
+    """{nullable column: (true where its value passes the column's range checks, the range as text)}: derived from
+    the model, so the bounds are declared once (schemas/tables.py)."""
+    out = {}
+    for name, col in TABLES[table].to_schema().columns.items():
+        ranges = [(*RANGE_CHECKS[c.name], c.statistics) for c in col.checks if c.name in RANGE_CHECKS]
+        if col.nullable and ranges:
+            exprs = [compare(pl.col(name), pl.lit(stats[key])) for key, compare, _, stats in ranges]
+            text = ", ".join(f"{sign} {bound_text(stats[key])}" for key, _, sign, stats in ranges)
+            out[name] = (pl.all_horizontal(exprs), text)
+    return out
+
+
+def null_implausible(table: str, df: pl.DataFrame, source: dict[str, str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(rows with every implausible value nulled, one `implausible_value` reject per nulled value). A misread
+    date or age costs that value, not the letter; a letter's decision_year follows its nulled decision_date."""
+    found = []
+    for name, (ok, text) in plausible(table).items():
+        bad = df.filter(~ok)
+        if bad.height:
+            found.append(bad.select(
+                pl.col("letter_id").replace_strict(source, default="", return_dtype=pl.String).alias("source_path"),
+                pl.col("letter_id"),
+                (pl.col("item_number") if "item_number" in df.columns else pl.lit(None)).cast(pl.Int64).alias("item_number"),
+                pl.lit(name).alias("field"), pl.lit("validate").alias("stage"), pl.lit("implausible_value").alias("reason"),
+                pl.format(f"{name} = {{}}: outside the plausible range ({text})", pl.col(name)).alias("detail")))
+            df = df.with_columns(pl.when(ok).then(pl.col(name)).alias(name))
+    if "decision_date" in df.columns:
+        df = df.with_columns(pl.when(pl.col("decision_date").is_not_null()).then(pl.col(PARTITION_COLUMN))
+                             .alias(PARTITION_COLUMN))
+    rejects = pl.concat(found) if found else frame("rejects", [])
+    return df, rejects
+
+
+def with_letters(df: pl.DataFrame, letters: pl.DataFrame) -> pl.DataFrame:
+    """The rows of `df` whose letter is in `letters`, with that letter's decision_year (the partition key)."""
+    years = letters.select("letter_id", pl.col(PARTITION_COLUMN).alias("_year"))
+    return (df.join(years, on="letter_id", how="inner", maintain_order="left")
+            .with_columns(pl.col("_year").alias(PARTITION_COLUMN)).drop("_year"))

@@ -37,3 +37,9 @@ def vocabulary(name: str) -> list[str]:
 def document_ids() -> list[str]:
     """The ids of schemas/codes/guideline_documents.csv (the canonical cited documents)."""
     return [row["id"] for row in read_rows("guideline_documents")]
+
+
+@cache
+def usps_states() -> list[str]:
+    """The USPS codes of schemas/codes/states.csv (reviewer_licensure's elements)."""
+    return [row["code"] for row in read_rows("states")]

@@ -11,9 +11,26 @@ from typing import Optional
 import pandera.polars as pa
 import polars as pl
 
-from schemas.codes import document_ids, vocabulary
+from schemas.codes import document_ids, usps_states, vocabulary
 
 PARTITION_COLUMN = "decision_year"
+
+# Plausible values. A nullable column's range checks are also what `pipeline.validate.null_implausible` applies:
+# a value outside them is nulled (and reported as an `implausible_value` reject), the row lands.
+FIRST_IMR_DATE = dt.date(2013, 1, 1)       # IMR began with UR decisions of July 2013; nothing of it is older
+FIRST_INJURY_DATE = dt.date(1950, 1, 1)    # an injury may be decades old (a worker in their 70s), not older
+LAST_DATE = dt.date.today() + dt.timedelta(days=365)   # today + 1 year, at import: later is a misread year
+AGE_RANGE = (14, 100)                      # California's youngest working age (with a permit) to a misread
+
+
+def bound_text(value) -> str:
+    """A bound as the docs write it: LAST_DATE moves every day, so it is named, not printed."""
+    return "today + 1 year" if value == LAST_DATE else str(value)
+
+
+def _dated(description: str, first: dt.date = FIRST_IMR_DATE):
+    """A nullable date column whose plausible values lie between `first` and LAST_DATE."""
+    return pa.Field(nullable=True, ge=first, le=LAST_DATE, description=description)
 DOCUMENT_ID = ("Canonical id of the cited document (schemas/codes/guideline_documents.csv, matched by the words of "
                "its aliases, years and editions aside): every way of writing the Chronic Pain Medical Treatment "
                "Guidelines is 'mtus_chronic_pain', each ACOEM chapter has its own id; null for a document the table lacks.")
@@ -35,18 +52,24 @@ class Letters(pa.DataFrameModel):
     layout: str = pa.Field(isin=vocabulary("layout"), description="Which letter layout the text was parsed as.")
     case_number: Optional[str] = pa.Field(nullable=True, str_matches=r"^CM\d{2}-\d{7}$",
                                           description="MAXIMUS case number, e.g. 'CM16-0213037'; null when the letter has no header.")
-    date_assigned: Optional[dt.date] = pa.Field(nullable=True, description="Date the case was assigned to MAXIMUS.")
-    date_of_injury: Optional[dt.date] = pa.Field(nullable=True, description="Date of the industrial injury (header, else the case summary).")
-    decision_date: Optional[dt.date] = pa.Field(nullable=True, description="Date of the final determination.")
-    ur_denial_date: Optional[dt.date] = pa.Field(nullable=True, description="Date of the utilization-review denial under dispute.")
-    application_received: Optional[dt.date] = pa.Field(nullable=True, description="Date the IMR application was received.")
+    date_assigned: Optional[dt.date] = _dated("Date the case was assigned to MAXIMUS.")
+    date_of_injury: Optional[dt.date] = _dated("Date of the industrial injury (header, else the case summary).", FIRST_INJURY_DATE)
+    decision_date: Optional[dt.date] = _dated("Date of the final determination.")
+    ur_denial_date: Optional[dt.date] = _dated("Date of the utilization-review denial under dispute.")
+    application_received: Optional[dt.date] = _dated("Date the IMR application was received.")
     priority: Optional[str] = pa.Field(nullable=True, isin=vocabulary("priority"), description="Review priority.")
     reviewer_licensure: list[str] = pa.Field(description="States where the expert reviewer is licensed, USPS codes in letter order.")
     reviewer_specialties: list[str] = pa.Field(description="Board certifications / specialties of the expert reviewer, as written.")
-    patient_age: Optional[int] = pa.Field(nullable=True, ge=0, le=120, description="Injured worker's age from the case summary.")
+    patient_age: Optional[int] = pa.Field(nullable=True, ge=AGE_RANGE[0], le=AGE_RANGE[1], description="Injured worker's age from the case summary.")
     patient_sex: Optional[str] = pa.Field(nullable=True, isin=vocabulary("patient_sex"), description="Injured worker's sex from the case summary.")
     n_items: int = pa.Field(ge=0, description="Number of disputed items decided in the letter.")
     decision_year: Optional[int] = pa.Field(nullable=True, description="Year of decision_date; the Parquet partition key (null → __HIVE_DEFAULT_PARTITION__).")
+
+    @pa.check("reviewer_licensure", name="usps_states")
+    @classmethod
+    def _licensure_codes(cls, data) -> pl.LazyFrame:
+        """Every element a USPS code of schemas/codes/states.csv (a list column has no isin)."""
+        return data.lazyframe.select(pl.col(data.key).list.eval(pl.element().is_in(usps_states())).list.all())
 
     class Config:
         strict = True
@@ -62,7 +85,7 @@ class Items(pa.DataFrameModel):
     outcome: str = pa.Field(isin=vocabulary("outcome"), description="Reviewer's decision on the UR denial.")
     category: str = pa.Field(isin=vocabulary("category"), description="DWC treatment category, from schemas/codes/categories.csv.")
     retrospective: bool = pa.Field(description="True when the request is retrospective (a past date of service).")
-    service_date: Optional[dt.date] = pa.Field(nullable=True, description="Date of service of a retrospective request ('DOS 3/4/15').")
+    service_date: Optional[dt.date] = _dated("Date of service of a retrospective request ('DOS 3/4/15').")
     drug: Optional[str] = pa.Field(nullable=True, description="Drug name as written in the heading, up to the strength; null when not a drug.")
     drug_generic: Optional[str] = pa.Field(nullable=True, description="Lowercase generic ingredients joined by '/'; null for a drug missing from the lexicon.")
     drug_class: Optional[str] = pa.Field(nullable=True, isin=vocabulary("drug_class"), description="Therapeutic class of the drug.")
@@ -130,6 +153,8 @@ class Rejects(pa.DataFrameModel):
     source_path: str = pa.Field(description=SOURCE_PATH + " An unlistable folder ends in '/'.")
     letter_id: Optional[str] = pa.Field(nullable=True, description="The letter, when the reject is an item of a letter that landed, or a duplicate.")
     item_number: Optional[int] = pa.Field(nullable=True, description="The item, for item-level rejects.")
+    field: Optional[str] = pa.Field(nullable=True, description="The column whose implausible value was nulled (reason implausible_value); "
+                                    "null for every other reject. A file-level reject has item_number and field null.")
     stage: str = pa.Field(isin=vocabulary("reject_stage"), description="Pipeline stage that rejected it.")
     reason: str = pa.Field(isin=vocabulary("reject_reason"), description="Reason code.")
     detail: str = pa.Field(description="Human-readable detail (the failing check, the kept duplicate, the error).")

@@ -48,6 +48,13 @@ def test_user_errors_are_one_line(args, message):
     assert message in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_build_refuses_a_non_positive_max_bytes(tmp_path, raw_dir, value):
+    result = CliRunner().invoke(main, ["build", "--raw", str(raw_dir), "--data", str(tmp_path / "d"), "--max-bytes", value])
+    assert result.exit_code == 2 and "--max-bytes" in result.output and "x>=1" in result.output
+    assert not (tmp_path / "d").exists()
+
+
 def test_build_of_an_empty_raw_dir(tmp_path):
     (tmp_path / "raw").mkdir()
     result = CliRunner().invoke(main, ["build", "--raw", str(tmp_path / "raw"), "--data", str(tmp_path / "d")])

@@ -35,7 +35,11 @@ def test_every_column_has_a_row_in_its_table_section(table):
 
 
 @pytest.mark.parametrize("table, column, cell", [
-    ("letters", "patient_age", "≥ 0; ≤ 120"),
+    ("letters", "patient_age", "≥ 14; ≤ 100"),
+    ("letters", "decision_date", "≥ 2013-01-01; ≤ today + 1 year"),
+    ("letters", "date_of_injury", "≥ 1950-01-01; ≤ today + 1 year"),
+    ("letters", "reviewer_licensure", "each a code of schemas/codes/states.csv"),
+    ("rejects", "field", "`String` | `VARCHAR` | yes"),
     ("letters", "letter_id", "unique; matches `^[0-9a-f]{16}$`"),
     ("letters", "sha256", "64 characters"),
     ("items", "outcome", "[outcome](#vocabulary-outcome): `upheld`, `overturned`"),

@@ -287,14 +287,55 @@ def test_kill_mid_build_twenty_times(tmp_path, flags):
     _kill_runs(tmp_path, 20, flags)
 
 
-def test_a_row_failing_a_schema_check_is_quarantined(tmp_path, raw_dir):
+IMPLAUSIBLE = [
+    # (fixture letter, text written, replacement, column nulled, item_number of the reject, value in the detail)
+    ("y2016_basic.txt", r"is a \d+[ -]year[ -]old", "is a 150 year old", "patient_age", None, "150"),
+    ("y2016_basic.txt", r"is a \d+[ -]year[ -]old", "is a 4 year old", "patient_age", None, "4"),
+    ("y2016_basic.txt", "Decision Date: 11/15/2016", "Decision Date: 11/15/0999", "decision_date", None, "0999-11-15"),
+    ("y2016_basic.txt", "Decision Date: 11/15/2016", "Decision Date: 11/15/9999", "decision_date", None, "9999-11-15"),
+    ("y2016_basic.txt", "Date Assigned: 10/18/2016", "Date Assigned: 10/18/2099", "date_assigned", None, "2099-10-18"),
+    ("y2016_basic.txt", "Date of Injury:  03/22/2016", "Date of Injury:  03/22/1901", "date_of_injury", None, "1901-03-22"),
+    ("y2016_compound.txt", "DOS: 3/4/16", "DOS: 3/4/1999", "service_date", 2, "1999-03-04"),
+]
+
+
+@pytest.mark.parametrize("letter, written, replacement, column, item_number, value", IMPLAUSIBLE,
+                         ids=[f"{c}={v}" for *_, c, _, v in IMPLAUSIBLE])
+def test_an_implausible_value_is_nulled_and_the_letter_lands(tmp_path, letter, written, replacement, column,
+                                                              item_number, value):
     import re
 
-    text = re.sub(r"is a \d+[ -]year[ -]old", "is a 150 year old", GOOD, count=1)
-    assert text != GOOD
-    (raw_dir / "old.txt").write_text(text.replace("CM16-0904417", "CM16-0904418"))
-    summary = build(raw_dir, tmp_path / "data", jobs=1)
-    rejects = read_table(tmp_path / "data" / "parquet", "rejects")
-    assert rejects.select("source_path", "reason").rows() == [("old.txt", "schema_check")]
-    assert "patient_age" in rejects["detail"][0]
-    assert summary.letters == 1 and check_dataset(tmp_path / "data") == []
+    original = (LETTERS / letter).read_text()
+    text = re.sub(written, replacement, original, count=1)
+    assert text != original
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "odd.txt").write_text(text)
+    build(raw, tmp_path / "data", jobs=1)
+    parquet = tmp_path / "data" / "parquet"
+    rejects = read_table(parquet, "rejects")
+    assert rejects.select("source_path", "item_number", "field", "stage", "reason").rows() == [
+        ("odd.txt", item_number, column, "validate", "implausible_value")]
+    assert column in rejects["detail"][0] and value in rejects["detail"][0]
+    letters, items = read_table(parquet, "letters"), read_table(parquet, "items")
+    assert letters.height == 1 and items.height == letters["n_items"][0] > 0
+    nulled = letters if item_number is None else items.filter(pl.col("item_number") == item_number)
+    assert nulled[column].to_list() == [None]
+    if column == "decision_date":    # the partition key follows the nulled date
+        assert letters["decision_year"].to_list() == [None] and items["decision_year"].null_count() == items.height
+    assert check_dataset(tmp_path / "data") == []
+
+
+def test_a_row_failing_a_schema_check_is_quarantined():
+    from pipeline.batch import _validated
+    from pipeline.ingest import RawLetter
+    from pipeline.rows import letter_rows
+
+    raw = RawLetter("bad.txt", "0" * 64, normalise(GOOD))
+    letter, items, citations, rejects = letter_rows(raw, extract_letter(raw.text))
+    letter["layout"] = "no_such_layout"
+    frames = _validated({"letters": [letter], "items": items, "citations": citations, "rejects": rejects})
+    assert frames["letters"].height == frames["items"].height == frames["citations"].height == 0
+    assert frames["rejects"].select("source_path", "item_number", "field", "reason").rows() == [
+        ("bad.txt", None, None, "schema_check")]
+    assert "layout" in frames["rejects"]["detail"][0]
