@@ -1,8 +1,8 @@
 """`imr check`: re-validate a published dataset against the schemas and its manifest.
 
-Every finding is one line. The manifest and the part files are read from ONE build: DATA/parquet is
-resolved once, so a build that publishes meanwhile (swapping the symlink) cannot mix two builds into a
-false FAIL.
+Every finding is one line. The manifest, the part files and the database are read from ONE build:
+DATA/parquet is resolved once, so a build that publishes meanwhile (swapping DATA/current) cannot mix
+two builds into a false FAIL.
 """
 from __future__ import annotations
 
@@ -32,8 +32,10 @@ def check_dataset(data: str | Path) -> list[str]:
     except ValueError as exc:
         return [str(exc)]
     frames, problems = _tables(parquet)
+    database = parquet.parent / paths.database.name      # the database published with these part files
     return [*problems, *_counts(frames, manifest["counts"]), *_inputs(frames, manifest["inputs"]),
-            *_orphans(frames), *_partitions(frames), *_database(paths.database, frames)]
+            *_orphans(frames), *_partitions(frames),
+            *_database(database if database.exists() else paths.database, frames)]
 
 
 def read_manifest(path: Path) -> dict:

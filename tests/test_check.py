@@ -145,21 +145,21 @@ def test_check_reports_a_value_outside_its_vocabulary(data, table, column):
 
 
 def test_no_false_fail_while_a_build_publishes(data, tmp_path, monkeypatch):
-    """DATA/parquet swapped to another build after check started: it still reads one build, whole."""
+    """DATA/current swapped to another build after check started: it still reads one build, whole."""
     import pipeline.check
 
     other = tmp_path / "other"
     (tmp_path / "raw2").mkdir()
     (tmp_path / "raw2" / "one.txt").write_text(BASIC)
     build(tmp_path / "raw2", other, jobs=1)
-    target = os.readlink(other / "parquet")
-    shutil.copytree((other / target).parent, data / target.removesuffix("/parquet"))
+    target = os.readlink(other / "current")
+    shutil.copytree(other / target, data / target)
     read_table, swapped = pipeline.check.read_table, []
 
     def publish_meanwhile(parquet, table, *args):
         if not swapped:
-            os.symlink(target, data / "parquet.new")
-            os.replace(data / "parquet.new", data / "parquet")
+            os.symlink(target, data / "current.new")
+            os.replace(data / "current.new", data / "current")
             swapped.append(table)
         return read_table(parquet, table, *args)
 

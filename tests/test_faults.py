@@ -245,10 +245,12 @@ def test_extraction_never_crashes_long(text):
 
 
 def _kill_during_build(raw, data, delay, flags):
+    """SIGKILL the whole build (its process group: the build, its forkserver and workers) after `delay` s."""
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", "build", "--raw", str(raw), "--data", str(data),
-                             "--jobs", "1", *flags], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--jobs", "1", *flags], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
     time.sleep(delay)
-    proc.send_signal(signal.SIGKILL)
+    os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
 
 
@@ -259,15 +261,26 @@ def _corpus(raw, n, start=0):
     return raw
 
 
+def _cli_build(raw, data, flags):
+    start = time.monotonic()
+    subprocess.run([sys.executable, "-m", "pipeline", "build", "--raw", str(raw), "--data", str(data),
+                    "--jobs", "1", *flags], cwd=ROOT, check=True, capture_output=True)
+    return time.monotonic() - start
+
+
 def _kill_runs(tmp_path, runs, flags):
-    """Kill builds at spread-out moments: a full rebuild (--full), or an append after RAW grew."""
+    """Kill builds at moments spread over a whole build, from start-up to the database write and the publish:
+    a full rebuild (--full), or an append after RAW grew."""
     raw = _corpus(tmp_path / "raw", 400)
     data = tmp_path / "data"
     before = build(raw, data, jobs=1)
     if not flags:
         _corpus(raw, 200, start=400)
+    scratch = tmp_path / "scratch"
+    shutil.copytree(data, scratch, symlinks=True)
+    duration = _cli_build(raw, scratch, flags)          # how long the build to be killed takes here, now
     for k in range(runs):
-        _kill_during_build(raw, data, 0.3 + 1.7 * k / max(runs - 1, 1), flags)
+        _kill_during_build(raw, data, 0.2 + 1.05 * duration * k / max(runs - 1, 1), flags)
         assert check_dataset(data) == [], f"run {k}"
         # the previous dataset, or the new one if the build published before the kill: never a mix
         assert read_table(data / "parquet", "letters").height in {before.letters, 400 if flags else 600}
@@ -283,8 +296,8 @@ def test_kill_mid_build_leaves_the_previous_dataset(tmp_path, flags):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("flags", [["--full"], []], ids=["full", "append"])
-def test_kill_mid_build_twenty_times(tmp_path, flags):
-    _kill_runs(tmp_path, 20, flags)
+def test_kill_mid_build_fifty_times(tmp_path, flags):
+    _kill_runs(tmp_path, 50, flags)
 
 
 IMPLAUSIBLE = [
