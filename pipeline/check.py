@@ -7,6 +7,7 @@ two builds into a false FAIL.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import duckdb
@@ -34,8 +35,19 @@ def check_dataset(data: str | Path) -> list[str]:
     frames, problems = _tables(parquet)
     database = parquet.parent / paths.database.name      # the database published with these part files
     return [*problems, *_counts(frames, manifest["counts"]), *_inputs(frames, manifest["inputs"]),
-            *_orphans(frames), *_partitions(frames),
+            *_orphans(frames), *_partitions(frames), *_links(paths),
             *_database(database if database.exists() else paths.database, frames)]
+
+
+def _links(paths: DataPaths) -> list[str]:
+    """DATA/imr.duckdb and DATA/datapackage.json must be the links through DATA/current (read, not followed:
+    a build publishing meanwhile changes where they lead, not what they say)."""
+    out = []
+    for path in (paths.database, paths.datapackage):
+        want = f"{paths.current.name}/{path.name}"
+        if not path.is_symlink() or os.readlink(path) != want:
+            out.append(f"{path}: missing or not the link {want} to the published build")
+    return out
 
 
 def read_manifest(path: Path) -> dict:

@@ -102,7 +102,7 @@ def test_a_dataset_under_an_odd_path_reads_only_itself(seed_dataset, raw_dir, tm
 def test_a_damaged_copy_fails_in_one_line(seed_dataset, tmp_path, damage, command):
     data = copy_data(seed_dataset, tmp_path / "data")
     if damage == "no parquet":
-        shutil.rmtree(data / "builds")
+        shutil.rmtree((data / "parquet").resolve())
     else:
         (data / "imr.duckdb").unlink()
         if damage == "corrupt database":
