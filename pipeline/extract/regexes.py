@@ -151,7 +151,7 @@ ACOEM_DOCUMENT = re.compile(r"^(?P<document>ACOEM(?:\s+Practice\s+Guidelines)?(?
 NOTICE_BASED_ON = re.compile(r"^(?!.*Decision\s+based\s+on).*?based\s+(?:his/her|his|her|their|its)\s+decision\s+on\s+(?:the\s+)?(?P<citation>.*)", I | S)
 EDITION_PIECE = re.compile(r"^(?:\d(?:st|nd|rd|th)\s+Edition|\(?\d{4}\)?)(?:\s*\(\d{4}\))?$", I)   # '2nd Edition (2004)'
 # ODG chapter qualifiers that stay with the chapter: 'Carpal Tunnel Syndrome (Acute & Chronic)'
-CHAPTER_QUALIFIER = re.compile(r"^\((?:\s*(?:acute|chronic|thoracic|lumbar|and|&|,)\s*)+\)$", I)
+CHAPTER_QUALIFIER = re.compile(r"^\(\s*(?:(?:acute|chronic|thoracic|lumbar|and|&|,)\s*)+\)$", I)   # one \s* per gap: no backtracking blow-up
 # An ACOEM chapter named ODG-style after the document, then its topic: 'Hip and Groin Chapter/Diagnostic ...'
 NAMED_CHAPTER = re.compile(r"^[A-Z][\w&' -]*?\bChapter\b\s*(?:[/,(]|$)")
 ODG_MARK = re.compile(r"\bODG\b|Official\s+Disability\s+Guidelines", I)
