@@ -61,9 +61,11 @@ NOTICE_HEADER_FIELDS = {
 LICENSURE = re.compile(r"State\(s\)\s+of\s+Licensure:\s*(?P<states>.*?)\s*(?=Certification|$)", I | S)
 SPECIALTY = re.compile(r"Certification\(s\)/Specialty:\s*(?P<specialties>.*)", I | S)
 # 'Board Certified in Anesthesiology, has a subspecialty in Pain Medicine and is licensed to practice in California.'
+# The spans are bounded (the longest real board, subspecialty or state list is under 100
+# characters): unbounded, every 'Board Certified in' with no ending would scan the rest of the text.
 NOTICE_BOARD = re.compile(
-    r"Board\s+Certified\s+in\s+(?P<board>.+?)(?:,?\s+has\s+a\s+sub-?specialty\s+in\s+(?P<sub>.+?))?"
-    r",?\s+and\s+is\s+licensed\s+to\s+practice\s+in\s+(?P<states>.+?)\.", I | S)
+    r"Board\s+Certified\s+in\s+(?P<board>.{1,120}?)(?:,?\s+has\s+a\s+sub-?specialty\s+in\s+(?P<sub>.{1,120}?))?"
+    r",?\s+and\s+is\s+licensed\s+to\s+practice\s+in\s+(?P<states>.{1,300}?)\.", I | S)
 LIST_SEPARATOR = re.compile(r"\s*[,;]\s*")                         # 'Texas,New York, California'
 STATE_SEPARATOR = re.compile(r"\s*(?:[,;]|\band\b)\s*", I)         # 'California and Arizona'
 
@@ -107,9 +109,11 @@ BLOCK_LABEL = re.compile(
 # ---------------------------------------------------------------- 2013 numbered determinations
 # '1) MAXIMUS Federal Services, Inc. has determined the request for Norco 10/325mg #120 is
 #  notmedically necessary and appropriate.'   (pypdf glues words: 'notmedically', 'isnot')
+# The heading is bounded (the longest real one is under 450 characters) so that a determination
+# with no ending phrase does not scan the rest of the text from every start.
 NOTICE_DETERMINATION = re.compile(
     r"""(?P<n>\d{1,2})\)\s*MAXIMUS\s*Federal\s*Services,?\s*Inc\.?\s*has\s*determined\s*the\s*request\s*for\s*
-        (?P<heading>.+?)\s*\bis\s*(?P<negation>not)?\s*medically\s*necessary\s*and\s*appropriate""", I | X | S)
+        (?P<heading>.{1,600}?)\s*\bis\s*(?P<negation>not)?\s*medically\s*necessary\s*and\s*appropriate""", I | X | S)
 NOTICE_DETERMINED = re.compile(r"MAXIMUS\s*Federal\s*Services,?\s*Inc\.?\s*has\s*determined", I)
 NOTICE_REGARDING = re.compile(r"^\s*(?P<n>\d{1,2})\)\s*Regarding\s+the\s+request\s+for\b", I | M)
 NOTICE_BLOCK_LABEL = re.compile(
@@ -125,10 +129,12 @@ MTUS_PREFIX = re.compile(r"^(?:CA\s+)?MTUS\s*:?\s*", I)                      # '
 # One MTUS document with its sections, several per group joined by ', and':
 # 'Neck and Upper Back Complaints 2004, Section(s): Special Studies, and Forearm, Wrist, and Hand
 #  Complaints 2004, Section(s): Special Studies.'
+# Document names are bounded (the longest real one is under 100 characters): unbounded, every
+# capital letter with no year after it would scan the rest of the line.
 MTUS_DOCUMENT = re.compile(
-    r"""(?P<document>[A-Z][^:]*?\b(?:19|20)\d{2})\b
+    r"""(?P<document>[A-Z][^:]{0,300}?\b(?:19|20)\d{2})\b
         (?:\s*,?\s*Section\(s\):\s*(?P<sections>.*?))?
-        \s*(?:,\s*and\s+(?=[^:]*?\b(?:19|20)\d{2}\b)|[.;,]?\s*$)""", X | S)
+        \s*(?:,\s*and\s+(?=[^:]{0,300}?\b(?:19|20)\d{2}\b)|[.;,]?\s*$)""", X | S)
 # A 'section' made only of the document's name: 'Section(s): Guidelines', 'MTUS Guidelines', 'ACOEM Practice Guidelines'
 NOT_A_SECTION = re.compile(r"^(?:(?:the|ca|mtus|odg|\(odg\)|acoem|practice|official|disability|guidelines?)\b[\s,.]*)+$", I)
 SECTIONS_LABEL = re.compile(r"\s*,?\s*Section\(s\):\s*", I)
@@ -145,7 +151,7 @@ ACOEM_DOCUMENT = re.compile(r"^(?P<document>ACOEM(?:\s+Practice\s+Guidelines)?(?
 NOTICE_BASED_ON = re.compile(r"^(?!.*Decision\s+based\s+on).*?based\s+(?:his/her|his|her|their|its)\s+decision\s+on\s+(?:the\s+)?(?P<citation>.*)", I | S)
 EDITION_PIECE = re.compile(r"^(?:\d(?:st|nd|rd|th)\s+Edition|\(?\d{4}\)?)(?:\s*\(\d{4}\))?$", I)   # '2nd Edition (2004)'
 # ODG chapter qualifiers that stay with the chapter: 'Carpal Tunnel Syndrome (Acute & Chronic)'
-CHAPTER_QUALIFIER = re.compile(r"^\((?:\s*(?:acute|chronic|thoracic|lumbar|and|&|,)\s*)+\)$", I)
+CHAPTER_QUALIFIER = re.compile(r"^\(\s*(?:(?:acute|chronic|thoracic|lumbar|and|&|,)\s*)+\)$", I)   # one \s* per gap: no backtracking blow-up
 # An ACOEM chapter named ODG-style after the document, then its topic: 'Hip and Groin Chapter/Diagnostic ...'
 NAMED_CHAPTER = re.compile(r"^[A-Z][\w&' -]*?\bChapter\b\s*(?:[/,(]|$)")
 ODG_MARK = re.compile(r"\bODG\b|Official\s+Disability\s+Guidelines", I)
