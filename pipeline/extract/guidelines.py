@@ -40,6 +40,12 @@ def comma_titles() -> dict[str, str]:
     return {row["title"].lower(): row["title"] for row in read_rows("guideline_sections")}
 
 
+@cache
+def title_span() -> int:
+    """Comma pieces worth joining when looking for a known title: its pieces, plus one it may end inside."""
+    return max(title.count(",") for title in comma_titles()) + 2
+
+
 def expand_pages(text: str) -> tuple[int, ...]:
     """'74-96, 124' → (74, ..., 96, 124); absurd ranges keep their ends only."""
     pages: list[int] = []
@@ -79,8 +85,9 @@ def split_sections(text: str) -> tuple[str, ...]:
     pieces = [p for p in _top_level_split(text, ",") if p]
     out: list[str] = []
     i = 0
+    span = title_span()
     while i < len(pieces):
-        for j in range(len(pieces), i + 1, -1):
+        for j in range(min(len(pieces), i + span), i + 1, -1):   # no title spans more pieces: linear time
             joined = ", ".join(pieces[i:j])
             if _known_title_prefix(joined) == len(joined) or (
                     (n := _known_title_prefix(joined)) and n > len(", ".join(pieces[i:j - 1]))):

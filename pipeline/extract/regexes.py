@@ -186,7 +186,8 @@ REPEATED_UNIT = re.compile(rf"(?P<value>{NUMBER})\s*(?P<unit>{STRENGTH_UNIT})\s*
 PER_VOLUME_UNIT = re.compile(r"^(?P<unit>mg|mcg|g)/(?P<ml>\d+(?:\.\d+)?)ml$")
 # A figure in grams that is a dose, not the size of a tube: 'Sucralfate 1gm #120', 'Miralax 17 gm packets #30'
 DOSE_IN_GRAMS = re.compile(r"\s*(?:packets?|sachets?|tablets?|tabs?|capsules?|caps)?\s*(?:\#|x\s*\d|,?\s*(?:qty|quantity)\b)", I)
-BARE_RATIO = re.compile(r"(?<![\w.#/])(?P<values>\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)+)(?![\w/%.])")   # 'Percocet 5/325', '50/325/40'
+# 'Percocet 5/325', '50/325/40'; at most six figures, so a long '0/ 0/ 0/ …' chain costs linear time
+BARE_RATIO = re.compile(r"(?<![\w.#/])(?P<values>\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?){1,5})(?![\w/%.])")
 QUANTITY = re.compile(
     rf"""(?:\#\s*(?P<hash>\d{{1,5}})(?!\d|\.\d)                      # '#90', '#120gm'
         |\b(?:qty|quantity)\s*[:.]?\s*(?:\#\s*)?(?P<qty>\d{{1,5}}|{NUMBER_WORD})\b     # 'QTY: 60', 'quantity sixty'

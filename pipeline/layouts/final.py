@@ -14,6 +14,7 @@ from pipeline.layouts import ItemBlock, LetterParts
 
 NAME_WITH_HEADER = "final_2016"
 NAME_WITHOUT_HEADER = "final_2015"
+MAX_HEADING_LINES = 40       # a wrapped heading, partial authorizations included, is a few lines: bounds the walk back
 HEADER_FIELDS = {"date assigned": "date_assigned", "date of injury": "date_of_injury",
                  "decision date": "decision_date", "ur denial date": "ur_denial_date",
                  "application received": "application_received"}
@@ -100,6 +101,7 @@ def _heading(lines: list[str], end: int, floor: int) -> tuple[int, str]:
     parts = [last]
     start = end
     j = end - 1
+    floor = max(floor, end - MAX_HEADING_LINES - 1)
     while j > floor and lines[j].strip() and not rx.BLOCK_LABEL.match(lines[j]):
         if rx.SENTENCE_END.search(lines[j]):
             first = rx.FIRST_SENTENCE.match(fold("\n".join(parts)))[0]
