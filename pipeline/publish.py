@@ -91,7 +91,10 @@ def publish(paths: DataPaths, staging: Path, build_id: str) -> Path:
 
 def link_published(paths: DataPaths) -> None:
     """DATA/parquet, DATA/imr.duckdb and DATA/datapackage.json as fixed links through DATA/current
-    (made once; a DATA of an earlier layout is converted)."""
+    (made once; a DATA of an earlier layout, without DATA/current, is converted)."""
+    live = live_build(paths)
+    if live is not None and not paths.current.is_symlink():
+        _swap(paths.current, Path(os.path.relpath(live, paths.root)))
     for path in paths.published:
         target = Path(paths.current.name) / path.name
         if path.is_symlink() and Path(os.readlink(path)) == target:

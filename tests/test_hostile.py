@@ -278,3 +278,19 @@ def test_a_duplicate_names_the_copy_finally_kept_and_leaves_no_item_rejects(tmp_
     assert set(by_source) == {"b.txt", "c.txt"}
     assert [by_source[k]["detail"].rsplit(" as ", 1)[1] for k in ("b.txt", "c.txt")] == ["a.txt", "a.txt"]
     assert check_dataset(tmp_path / "data") == []
+
+
+def test_a_data_of_the_earlier_layout_is_converted_in_place(tmp_path):
+    """DATA/parquet → builds/<id>/parquet and a plain DATA/imr.duckdb (before DATA/current): an unchanged
+    rebuild makes the fixed links through DATA/current, and the dataset checks out."""
+    raw = _letters(tmp_path / "raw", 2)
+    data = tmp_path / "data"
+    build(raw, data, jobs=1)
+    live = (data / "current").resolve()
+    for name in ("parquet", "imr.duckdb", "datapackage.json", "current"):
+        (data / name).unlink()
+    os.symlink(os.path.relpath(live / "parquet", data), data / "parquet")
+    shutil.copy(live / "imr.duckdb", data / "imr.duckdb")
+    (live / "imr.duckdb").unlink()
+    assert build(raw, data, jobs=1).mode == "unchanged"
+    assert os.readlink(data / "imr.duckdb") == "current/imr.duckdb" and check_dataset(data) == []
