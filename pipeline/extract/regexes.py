@@ -20,13 +20,15 @@ DATE = re.compile(
         )(?![\d/])""", I | X)
 
 # ---------------------------------------------------------------- layouts and sections
+# A line-start pattern (re.M) begins `^[ \t]*`, never `^\s*`: \s crosses newlines, and a run of blank lines
+# would then be rescanned from every line start in it (quadratic).
 NOTICE_TITLE = re.compile(r"Notice\s+of\s+Independent\s+Medical\s+Review\s+Determination", I)
 FINAL_TITLE = re.compile(r"HOW\s+THE\s+IMR\s+FINAL\s+DETERMINATION\s+WAS\s+MADE", I)
 DECISIONS_TITLE = re.compile(r"IMR\s+ISSUES\s*,\s*DECISIONS\s+AND\s+RATIONALES", I)
 SUMMARY_TITLE = re.compile(r"CLINICAL\s+CASE\s+SUMMARY", I)        # final layouts
 CREDENTIALS_TITLE = re.compile(r"The\s+Expert\s+Reviewer\s+has\s+the\s+following\s+credentials:?", I)
-NOTICE_SUMMARY = re.compile(r"^\s*Case\s+Summary:", I | M)          # 'Case Summary:' (2013)
-NOTICE_DOCUMENTS = re.compile(r"^\s*Documents\s+Reviewed\s+for\s+Determination:", I | M)
+NOTICE_SUMMARY = re.compile(r"^[ \t]*Case\s+Summary:", I | M)          # 'Case Summary:' (2013)
+NOTICE_DOCUMENTS = re.compile(r"^[ \t]*Documents\s+Reviewed\s+for\s+Determination:", I | M)
 NOTICE_CLOSING = re.compile(r"This\s+determination\s+is\s+final\s+and\s+binding", I)
 
 # Page furniture of multi-page letters: 'Page 2 of 3' with the case-number line printed next to it
@@ -47,7 +49,7 @@ PRIORITY = re.compile(r"\b(?P<priority>Standard|Expedited)\b", I)          # 'Pr
 # ---------------------------------------------------------------- 2013 notice header
 NOTICE_HEADER_FIELDS = {
     # field -> pattern with a group 'date'
-    "decision_date": re.compile(r"^\s*Dated:\s*(?P<date>[^\n]+)", I | M),                # 'Dated: 8/29/2013'
+    "decision_date": re.compile(r"^[ \t]*Dated:\s*(?P<date>[^\n]+)", I | M),                # 'Dated: 8/29/2013'
     "ur_denial_date": re.compile(r"Date\s+of\s+UR\s+Decision:\s*(?P<date>[^\n]+)", I),   # 'Date of UR Decision: 7/12/2013'
     "date_of_injury": re.compile(r"Date\s+of\s+Injury:\s*(?P<date>[^\n]+)", I),          # 'Date of Injury: 3/14/2011'
     "application_received": re.compile(r"IMR\s+Application\s+Received:\s*(?P<date>[^\n]+)", I),
@@ -66,8 +68,9 @@ SPECIALTY = re.compile(r"Certification\(s\)/Specialty:\s*(?P<specialties>.*)", I
 NOTICE_BOARD = re.compile(
     r"Board\s+Certified\s+in\s+(?P<board>.{1,120}?)(?:,?\s+has\s+a\s+sub-?specialty\s+in\s+(?P<sub>.{1,120}?))?"
     r",?\s+and\s+is\s+licensed\s+to\s+practice\s+in\s+(?P<states>.{1,300}?)\.", I | S)
-LIST_SEPARATOR = re.compile(r"\s*[,;]\s*")                         # 'Texas,New York, California'
-STATE_SEPARATOR = re.compile(r"\s*(?:[,;]|\band\b)\s*", I)         # 'California and Arizona'
+# Separators start where a run of spaces starts ((?<!\s)), so a long run is not rescanned from each space in it
+LIST_SEPARATOR = re.compile(r"(?<!\s)\s*[,;]\s*")                         # 'Texas,New York, California'
+STATE_SEPARATOR = re.compile(r"(?<!\s)\s*(?:[,;]|\band\b)\s*", I)         # 'California and Arizona'
 
 # ---------------------------------------------------------------- case summary
 # 'is a 48 year old male', 'The 66 year old male injured worker', 'a 39-year-old female'
@@ -115,7 +118,7 @@ NOTICE_DETERMINATION = re.compile(
     r"""(?P<n>\d{1,2})\)\s*MAXIMUS\s*Federal\s*Services,?\s*Inc\.?\s*has\s*determined\s*the\s*request\s*for\s*
         (?P<heading>.{1,600}?)\s*\bis\s*(?P<negation>not)?\s*medically\s*necessary\s*and\s*appropriate""", I | X | S)
 NOTICE_DETERMINED = re.compile(r"MAXIMUS\s*Federal\s*Services,?\s*Inc\.?\s*has\s*determined", I)
-NOTICE_REGARDING = re.compile(r"^\s*(?P<n>\d{1,2})\)\s*Regarding\s+the\s+request\s+for\b", I | M)
+NOTICE_REGARDING = re.compile(r"^[ \t]*(?P<n>\d{1,2})\)\s*Regarding\s+the\s+request\s+for\b", I | M)
 NOTICE_BLOCK_LABEL = re.compile(
     r"""^[ \t]*(?P<label>Medical\s+Treatment\s+Guideline\(s\)\s+Used\s+by\s+the\s+Claims\s+Administrator
         |Medical\s+Treatment\s+Guideline\(s\)\s+Used\s+by\s+the\s+Expert\s+Reviewer
