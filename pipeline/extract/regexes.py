@@ -136,19 +136,19 @@ MTUS_PREFIX = re.compile(r"^(?:CA\s+)?MTUS\s*:?\s*", I)                      # '
 # capital letter with no year after it would scan the rest of the line.
 MTUS_DOCUMENT = re.compile(
     r"""(?P<document>[A-Z][^:]{0,300}?\b(?:19|20)\d{2})\b
-        (?:\s*,?\s*Section\(s\):\s*(?P<sections>.*?))?
+        (?:\s*(?:,\s*)?Section\(s\):\s*(?P<sections>.*?))?
         \s*(?:,\s*and\s+(?=[^:]{0,300}?\b(?:19|20)\d{2}\b)|[.;,]?\s*$)""", X | S)
 # A 'section' made only of the document's name: 'Section(s): Guidelines', 'MTUS Guidelines', 'ACOEM Practice Guidelines'
 NOT_A_SECTION = re.compile(r"^(?:(?:the|ca|mtus|odg|\(odg\)|acoem|practice|official|disability|guidelines?)\b[\s,.]*)+$", I)
-SECTIONS_LABEL = re.compile(r"\s*,?\s*Section\(s\):\s*", I)
+SECTIONS_LABEL = re.compile(r"(?<!\s)\s*(?:,\s*)?Section\(s\):\s*", I)   # one way through a run of spaces
 PAGES = re.compile(r"\b(?:Page\(s\):|pages?|pp?\.)\s*(?P<pages>\d[\d\s,\-–&and]*)", I)   # 'Page(s): 74-96, 124'
 # The pages closing an MTUS section list: 'Section(s): Opioids, criteria for use, Page(s): 76-80, 91.'
-SECTION_PAGES = re.compile(r"\s*,?\s*Page\(s\)\s*:\s*(?P<pages>\d[\d\s,\-–]*)", I)
+SECTION_PAGES = re.compile(r"(?<!\s)\s*(?:,\s*)?Page\(s\)\s*:\s*(?P<pages>\d[\d\s,\-–]*)", I)
 PAGE_RANGE = re.compile(r"(?P<a>\d{1,4})(?:\s*[-–]\s*(?P<b>\d{1,4}))?")
 # 2015: 'MTUS Chronic Pain Treatment Guidelines benzodiazepines Page(s): 24.'
 GUIDELINES_WORD = re.compile(r"^(?P<document>.*?\bGuidelines?\b)\s*[,:]?\s*(?P<rest>.*)$", I | S)
 ODG_DOCUMENT = re.compile(r"^(?P<document>Official\s+Disability\s+Guidelines(?:\s*\(ODG\))?|ODG)\s*[,:]?\s*", I)
-ACOEM_DOCUMENT = re.compile(r"^(?P<document>ACOEM(?:\s+Practice\s+Guidelines)?(?:\s*,?\s*\d(?:st|nd|rd|th)\s+Edition)?(?:\s*\(\d{4}\))?)\s*[,:]?\s*", I)
+ACOEM_DOCUMENT = re.compile(r"^(?P<document>ACOEM(?:\s+Practice\s+Guidelines)?(?:\s*(?:,\s*)?\d(?:st|nd|rd|th)\s+Edition)?(?:\s*\(\d{4}\))?)\s*[,:]?\s*", I)
 # 2013: 'The Expert Reviewer based his/her decision on the Chronic Pain Medical Treatment Guidelines,
 #        Opioids, pages 74-96, which is part of the MTUS.'
 NOTICE_BASED_ON = re.compile(r"^(?!.*Decision\s+based\s+on).*?based\s+(?:his/her|his|her|their|its)\s+decision\s+on\s+(?:the\s+)?(?P<citation>.*)", I | S)
