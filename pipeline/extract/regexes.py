@@ -188,7 +188,8 @@ REPEATED_UNIT = re.compile(rf"(?P<value>{NUMBER})\s*(?P<unit>{STRENGTH_UNIT})\s*
 # A liquid's strength per a volume other than 1 ml, once normalised: 'mg/5ml', 'g/15ml'
 PER_VOLUME_UNIT = re.compile(r"^(?P<unit>mg|mcg|g)/(?P<ml>\d+(?:\.\d+)?)ml$")
 # A figure in grams that is a dose, not the size of a tube: 'Sucralfate 1gm #120', 'Miralax 17 gm packets #30'
-DOSE_IN_GRAMS = re.compile(r"\s*(?:packets?|sachets?|tablets?|tabs?|capsules?|caps)?\s*(?:\#|x\s*\d|,?\s*(?:qty|quantity)\b)", I)
+DOSE_IN_GRAMS = re.compile(   # one way through a run of spaces: no \s* may follow another directly
+    r"\s*(?:(?:packets?|sachets?|tablets?|tabs?|capsules?|caps)\s*)?(?:\#|x\s*\d|,\s*(?:qty|quantity)\b|(?:qty|quantity)\b)", I)
 # 'Percocet 5/325', '50/325/40'; at most six figures, so a long '0/ 0/ 0/ …' chain costs linear time
 BARE_RATIO = re.compile(r"(?<![\w.#/])(?P<values>\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?){1,5})(?![\w/%.])")
 QUANTITY = re.compile(
