@@ -26,7 +26,6 @@ from dataclasses import dataclass, field, replace
 from json.encoder import encode_basestring_ascii as _json_string
 from pathlib import Path
 
-import polars as pl
 
 from pipeline import EXTRACTOR_VERSION
 from pipeline.batch import BatchResult, Limits, Task, run_task
@@ -38,7 +37,7 @@ from pipeline.paths import DataPaths, PathError
 from pipeline.provenance import library_versions
 from pipeline.publish import (PublishError, clean_leftovers, data_lock, link_published, live_build, publish,
                               refuse_foreign, staging_dir)
-from pipeline.readback import count_rows, read_table
+from pipeline.readback import FILE_LEVEL, count_rows, read_table
 from pipeline.rows import reject_row
 from pipeline.validate import frame
 
@@ -311,7 +310,7 @@ def _counts_on_disk(parquet: Path) -> dict[str, int]:
 def _file_level_rejects(parquet: Path) -> int:
     """Rejects that stand for a whole input file (not one item or value of a letter that landed)."""
     df = read_table(parquet, "rejects", ["item_number", "field"])
-    return df.filter(pl.col("item_number").is_null() & pl.col("field").is_null()).height
+    return df.filter(FILE_LEVEL).height
 
 
 def _dask_results(tasks: list[Task], scheduler: str | None):

@@ -15,11 +15,10 @@ import pandera.errors
 import polars as pl
 
 from pipeline.paths import DataPaths
-from pipeline.readback import read_table
+from pipeline.readback import FILE_LEVEL, read_table
 from schemas.tables import PARTITION_COLUMN, TABLES
 
 COUNTED = ("files", "letters", "items", "citations", "rejects")
-FILE_LEVEL = pl.col("item_number").is_null() & pl.col("field").is_null()   # a reject that stands for an input file
 
 
 def check_dataset(data: str | Path) -> list[str]:

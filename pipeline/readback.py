@@ -20,6 +20,9 @@ from pipeline.parts import NULL_PARTITION
 from schemas.tables import PARTITION_COLUMN, PARTITIONED, TABLES, polars_schema
 
 
+FILE_LEVEL = pl.col("item_number").is_null() & pl.col("field").is_null()   # a reject that stands for an input file
+
+
 def part_files(parquet: Path, table: str) -> list[Path]:
     """Every part file of a table, in path order (the base path is never a pattern)."""
     return sorted((parquet / table).rglob("*.parquet"))
