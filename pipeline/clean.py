@@ -8,13 +8,10 @@
 from __future__ import annotations
 
 import codecs
-import re
 import unicodedata
 
-from pipeline.extract.regexes import PAGE_FURNITURE
+from pipeline import patterns as rx
 
-_ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\t]")
-_LINE_END_HYPHEN = re.compile(r"(?<=[A-Za-z])-[ \t]*\n[ \t]*(?=[a-z])")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
                          "\u2014": "-", "\u2022": "-", "\uf0b7": "-", "\ufffd": " ",
                          "\ufffe": "-"})   # pdfium's mark for a hyphen at a line end: 'anti\ufffeinflammatories'
@@ -60,11 +57,11 @@ def undouble_newlines(text: str) -> str:
 def normalise(text: str) -> str:
     """Cleaned text: the one form every parser and the letter id are computed from."""
     if not text.isascii():
-        text = _ODD_SPACES.sub(" ", unicodedata.normalize("NFKC", text).translate(_QUOTES))
+        text = rx.ODD_SPACES.sub(" ", unicodedata.normalize("NFKC", text).translate(_QUOTES))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\t", " ")
     text = "\n".join([line.rstrip(" ") for line in undouble_newlines(text).split("\n")]) + "\n"   # 4× a regex
     if "Page" in text:
-        text = PAGE_FURNITURE.sub("", text)
+        text = rx.PAGE_FURNITURE.sub("", text)
     return text.strip("\n") + "\n"
 
 
@@ -72,5 +69,5 @@ def fold(text: str) -> str:
     """Whitespace folded to single spaces, stripped; a word hyphenated across a line end is joined
     ('anti-\ninflammatory' → 'anti-inflammatory')."""
     if "-\n" in text or "- \n" in text:
-        text = _LINE_END_HYPHEN.sub("-", text)
+        text = rx.LINE_END_HYPHEN.sub("-", text)
     return " ".join(text.split())

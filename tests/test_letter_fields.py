@@ -83,7 +83,7 @@ def test_normalise_is_idempotent(text):
     ("DOI: 1/5/10", dt.date(2010, 1, 5)),
 ])
 def test_injury_date_from_the_summary(summary, date):
-    from pipeline.extract import regexes as rx
+    from pipeline import patterns as rx
 
     assert parse_date(rx.INJURY_DATE.search(summary)["date"]) == date
 

@@ -2,7 +2,7 @@
 
 One pathological file must not stall a build: a pattern with an unbounded lazy span in DOTALL
 mode, or nested quantifiers, scans to the end of the text from every place it could start, and a
-1 MB letter then takes minutes. For every compiled pattern of pipeline.extract.regexes (found by
+1 MB letter then takes minutes. For every compiled pattern of pipeline.patterns (found by
 introspection, so a new pattern is covered without listing it) and every category rule, inputs are
 generated from the pattern itself (hypothesis, derandomized): a full match, its first half and all
 but its last character, each repeated with no, a space and a newline separator. The time at
@@ -23,7 +23,7 @@ from hypothesis.errors import Unsatisfiable
 from hypothesis import strategies as st
 
 from pipeline.extract import categories
-from pipeline.extract import regexes as rx
+from pipeline import patterns as rx
 from pipeline.extract.letter import ExtractError, extract_letter
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pipeline.extract.regexes import DATE
+from pipeline.patterns import DATE
 
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}

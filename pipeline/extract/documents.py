@@ -10,15 +10,12 @@ becomes the chapter and, for ACOEM, picks the chapter's own id.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from pipeline import patterns as rx
 from schemas.codes import read_rows
 
-WORD = re.compile(r"[a-z0-9]+")
-# Chapter text that is not part of the chapter's name: 'Low Back Chapter', 'Shoulder (updated 12/12/16)'
-CHAPTER_TAIL = re.compile(r"\s*(?:\(updated[^)]*\)|\bchapters?\b.*)$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +34,7 @@ def documents() -> tuple[Document, ...]:
 
 
 def _words(text: str) -> list[str]:
-    return WORD.findall(text.lower().replace("&", " and "))
+    return rx.WORD.findall(text.lower().replace("&", " and "))
 
 
 def _best(text: str, source: str) -> Document | None:
@@ -53,7 +50,7 @@ def _best(text: str, source: str) -> Document | None:
 
 
 def _chapter(section: str) -> str:
-    return CHAPTER_TAIL.sub("", section).strip(" -:,") or section
+    return rx.CHAPTER_TAIL.sub("", section).strip(" -:,") or section
 
 
 @lru_cache(maxsize=1 << 14)
@@ -62,7 +59,7 @@ def identify(source: str, document: str | None, sections: tuple[str, ...]) -> tu
 
     'other' citations that name ACOEM ('American College of Occupational and Environmental
     Medicine (ACOEM) Pain, Suffering, ... Chapter') are matched as ACOEM."""
-    if source == "other" and document and re.search(r"\bACOEM\b|Occupational\s+and\s+Environmental", document, re.I):
+    if source == "other" and document and rx.ACOEM_PUBLISHER.search(document):
         source = "ACOEM"
     if source == "ODG":       # 'Non-MTUS Citation ... Low Back (Hyperstimulation analgesia)' names no document
         doc = next(d for d in documents() if "ODG" in d.sources)

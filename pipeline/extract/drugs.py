@@ -7,13 +7,12 @@ and 'one month supply' are not counts.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
-from pipeline.extract import regexes as rx
+from pipeline import patterns as rx
 from schemas.codes import read_rows
 
 FUZZY_CUTOFF = 88          # rapidfuzz ratio a near miss needs ('cyclobenzapine' → cyclobenzaprine)
@@ -31,7 +30,6 @@ SALT_RELEASE = frozenset(
     "immediate delayed controlled sustained".split())
 FORM_WORDS = frozenset("gel cream ointment lotion patch patches topical transdermal spray tablet tablets tab tabs "
                        "capsule capsules cap caps oral solution suspension liquid injection film lozenge odt dosepak dosepack dose pack".split())
-COMBINATION_TAIL = re.compile(r"(?:/[A-Za-z][A-Za-z-]*)+")
 CONTAINER_UNITS = {"g", "ml"}     # '180gm', '120ml': the size of the tube or bottle, not a strength
 UNIT_NAMES = {"mcg/h": "mcg/hr", "mcg/hour": "mcg/hr", "gm": "g", "gram": "g", "grams": "g", "unit": "units",
               "iu": "IU", "meq": "mEq", "unit/ml": "units/ml"}
@@ -177,7 +175,7 @@ def _strength_follows(subject: str, end: int) -> bool:
     if not found:
         return False
     gap = subject[end:min(found)]
-    return bool(re.fullmatch(r"[\sA-Za-z,-]*", gap)) and len(gap.split()) <= 3
+    return bool(rx.WORDS_ONLY.fullmatch(gap)) and len(gap.split()) <= 3
 
 
 def _fuzzy_match(subject: str) -> list[_Match]:
@@ -202,12 +200,12 @@ def _name_as_written(text: str, match: _Match) -> str:
     dosage-form words."""
     lex = lexicon()
     start, end = match.start, match.end
-    if m := COMBINATION_TAIL.match(text, end):     # 'Hydrocodon/APAP': a combination product the lexicon knows
+    if m := rx.COMBINATION_TAIL.match(text, end):     # 'Hydrocodon/APAP': a combination product the lexicon knows
         tail = [lex.get(_key(p)) for p in m.group(0).split("/") if p]
         if all(tail) and tuple(g for e in [match.entry, *tail] for g in e.generic) in _combinations():
             end = m.end()
     words = text[start:end].split()
-    for m in re.finditer(r"\S+", text[end:]):
+    for m in rx.NON_SPACE_RUN.finditer(text[end:]):
         word = m.group(0).strip(",;:()")
         first, *others = word.lower().split("/")
         if first in SALT_RELEASE and all(p in SALT_RELEASE or _key(p) in lex for p in others):
@@ -223,13 +221,13 @@ def _name_as_written(text: str, match: _Match) -> str:
 def _unit(raw: str) -> str:
     """'mcg / h' → 'mcg/hr', 'gm' → 'g', '700mg/patch' → 'mg' (per dosage unit is the plain unit),
     'mg per 15 ml' → 'mg/15ml' (a liquid keeps its volume)."""
-    unit = re.sub(r"\s+", "", re.sub(r"\s+per\s+", "/", raw.lower())).removesuffix("/patch").removesuffix("/tab")
+    unit = rx.SPACES.sub("", rx.PER_WORD.sub("/", raw.lower())).removesuffix("/patch").removesuffix("/tab")
     return UNIT_NAMES.get(unit, unit)
 
 
 def _values(raw: str) -> tuple[float, ...]:
     """'10/325' → (10, 325); '4%-27.5%-0.0325' → (4, 27.5, 0.0325)."""
-    return tuple(float(v.replace(",", "")) for v in re.split(r"\s*%?\s*[/-]\s*", raw.strip().rstrip("%")))
+    return tuple(float(v.replace(",", "")) for v in rx.STRENGTH_SEPARATOR.split(raw.strip().rstrip("%")))
 
 
 def parse_strength(text: str, compound: bool = False) -> Strength | None:
@@ -242,7 +240,7 @@ def parse_strength(text: str, compound: bool = False) -> Strength | None:
              or (_unit(m["unit"]) == "g" and not topical and rx.DOSE_IN_GRAMS.match(text, m.end()))]
     if not found:   # a bare ratio right after the name, not a date: 'Percocet 5/325', '50/325/40'
         m = rx.BARE_RATIO.search(text)
-        if m is None or rx.DATE.fullmatch(m["values"]) or not re.fullmatch(r"[\sA-Za-z,-]*", text[:m.start()]):
+        if m is None or rx.DATE.fullmatch(m["values"]) or not rx.WORDS_ONLY.fullmatch(text[:m.start()]):
             return None
         return Strength(_values(m["values"]), "mg")
     first = found[0]
@@ -284,7 +282,7 @@ def find_drug(heading: str) -> Drug | None:
             return None
         s = rx.STRENGTH.search(subject)
         name = subject[:s.start()].strip(" ,:-")
-        if not name or not re.match(r"[A-Za-z]", name) or len(name.split()) > 4:
+        if not name or not rx.LETTER.match(name) or len(name.split()) > 4:
             return None
         return Drug(name, (), None, parse_strength(subject[s.start():]), _frequency(subject), _days(subject))
     first = lead[0]
@@ -398,7 +396,7 @@ def _per_day(frequency: str | None) -> float | None:
     """'B.I.D.' → 2, 'q 8 hours' → 3, 'twice daily' → 2; None for 'prn' or no frequency."""
     if frequency is None:
         return None
-    key = rx.HOURLY.sub(r"q\g<h>h", re.sub(r"[.]", "", frequency.lower()))
+    key = rx.HOURLY.sub(r"q\g<h>h", frequency.lower().replace(".", ""))
     return doses_per_day().get(" ".join(key.split()))
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from pipeline.clean import fold
-from pipeline.extract import regexes as rx
+from pipeline import patterns as rx
 from schemas.codes import read_rows
 
 MAX_PAGE_RANGE = 400

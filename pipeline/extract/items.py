@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from pipeline.extract import drugs
-from pipeline.extract import regexes as rx
+from pipeline import patterns as rx
 from pipeline.extract.categories import categorise
 from pipeline.extract.dates import parse_date
 from pipeline.extract.documents import identify

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline.clean import fold
-from pipeline.extract import regexes as rx
+from pipeline import patterns as rx
 from pipeline.extract.dates import parse_date
 from pipeline.extract.items import ItemFields, extract_item
 from pipeline.layouts import LetterParts, detect

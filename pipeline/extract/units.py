@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pipeline.extract import regexes as rx
+from pipeline import patterns as rx
 from schemas.codes import read_rows
 
 DEFAULT_UNIT = "unit"

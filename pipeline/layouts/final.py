@@ -9,7 +9,7 @@ decision rationale.
 from __future__ import annotations
 
 from pipeline.clean import fold
-from pipeline.extract import regexes as rx
+from pipeline import patterns as rx
 from pipeline.layouts import ItemBlock, LetterParts
 
 NAME_WITH_HEADER = "final_2016"

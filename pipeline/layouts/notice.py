@@ -7,7 +7,7 @@ the claims administrator's and the expert reviewer's guidelines and the rational
 from __future__ import annotations
 
 from pipeline.clean import fold
-from pipeline.extract import regexes as rx
+from pipeline import patterns as rx
 from pipeline.layouts import ItemBlock, LetterParts
 
 NAME = "notice_2013"

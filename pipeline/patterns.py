@@ -19,6 +19,10 @@ DATE = re.compile(
         | (?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})                              # 2016-11-09
         )(?![\d/])""", I | X)
 
+# ---------------------------------------------------------------- cleaning (pipeline.clean)
+ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\t]")   # no-break, thin, ideographic spaces; tabs
+LINE_END_HYPHEN = re.compile(r"(?<=[A-Za-z])-[ \t]*\n[ \t]*(?=[a-z])")      # 'anti-\ninflammatory'
+
 # ---------------------------------------------------------------- layouts and sections
 # A line-start pattern (re.M) begins `^[ \t]*`, never `^\s*`: \s crosses newlines, and a run of blank lines
 # would then be rescanned from every line start in it (quadratic).
@@ -271,6 +275,13 @@ TOPICAL_FORMS = re.compile(r"\b(?:gel|cream|ointment|lotion|patch(?:es)?|topical
 LEAD_IN = re.compile(
     r"^(?:(?:a|one|two|three|\d{1,4})(?:\s*\(\d{1,4}\))?\s+)?(?:(?:month(?:'s)?|day|week)\s+supply|containers?|tubes?|bottles?|boxes|tablets?|"
     r"capsules?|patch(?:es)?|refills?|prescriptions?)\s+of\s+(?:the\s+)?", re.I)
+COMBINATION_TAIL = re.compile(r"(?:/[A-Za-z][A-Za-z-]*)+")   # 'Hydrocodon/APAP' after a lexicon name
+WORDS_ONLY = re.compile(r"[\sA-Za-z,-]*")               # no digits between a drug name and its strength
+NON_SPACE_RUN = re.compile(r"\S+")
+SPACES = re.compile(r"\s+")
+PER_WORD = re.compile(r"\s+per\s+")                    # 'mg per ml' → 'mg/ml'
+STRENGTH_SEPARATOR = re.compile(r"\s*%?\s*[/-]\s*")   # '10/325', '5%-2%'
+LETTER = re.compile(r"[A-Za-z]")
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")            # lexicon lookup words: 'hydrocodone/apap' → hydrocodone, apap
 HASH_COUNT = re.compile(r"\#\s*\d")                    # '#60' after a drug name marks it as requested
 # ---------------------------------------------------------------- categories
@@ -280,3 +291,8 @@ HASH_COUNT = re.compile(r"\#\s*\d")                    # '#60' after a drug name
 NOT_A_DRUG_REQUEST = re.compile(
     r"\b(?:injections?|injected|infusions?|blocks?|intramuscular(?:ly)?|IM)\b"
     r"|^(?!.*\d\s*(?:mg|mcg|iu|units?|%)).*\b(?:serum\s+|blood\s+)?levels?\b", re.I)
+# ---------------------------------------------------------------- guideline documents (pipeline.extract.documents)
+WORD = re.compile(r"[a-z0-9]+")                        # title words compared with the documents table
+# Chapter text that is not part of the chapter's name: 'Low Back Chapter', 'Shoulder (updated 12/12/16)'
+CHAPTER_TAIL = re.compile(r"\s*(?:\(updated[^)]*\)|\bchapters?\b.*)$", re.I)
+ACOEM_PUBLISHER = re.compile(r"\bACOEM\b|Occupational\s+and\s+Environmental", re.I)   # an ACOEM title cited as 'other'
