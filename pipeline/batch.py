@@ -19,11 +19,11 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.extract.letter import ExtractError, extract_letter
-from pipeline.ingest import DEFAULT_MAX_BYTES, Reject, input_stat, letter_from_bytes, read_bytes
+from pipeline.extract.letter import ExtractError, LetterFields, extract_letter
+from pipeline.ingest import DEFAULT_MAX_BYTES, RawLetter, Reject, input_stat, letter_from_bytes, read_bytes
 from pipeline.parts import part_name, write_parts
-from pipeline.rows import letter_rows, reject_row
-from pipeline.validate import frame, null_implausible, validate, with_letters
+from pipeline.rows import BatchRows
+from pipeline.validate import null_implausible, validate, with_letters
 from schemas.tables import TABLES
 
 
@@ -101,19 +101,17 @@ def _inject(fault: str | None, rel: str) -> None:
             pass
 
 
-def _extract_bytes(rel: str, data: bytes, sha: str):
-    """(letter row, item rows, citation rows, reject rows) of one readable file; never raises."""
+def _extract_bytes(rel: str, data: bytes, sha: str) -> tuple[RawLetter, LetterFields] | Reject:
+    """The letter of one readable file and its fields, or its reject; never raises."""
     got = letter_from_bytes(rel, data, sha)
     if isinstance(got, Reject):
-        return None, [], [], [reject_row(got)]
+        return got
     try:
-        fields = extract_letter(got.text)
+        return got, extract_letter(got.text)
     except ExtractError as exc:
-        return None, [], [], [reject_row(Reject(got.source_path, "extract", exc.reason, str(exc)))]
+        return Reject(got.source_path, "extract", exc.reason, str(exc))
     except Exception as exc:  # noqa: BLE001 - a bug must cost one letter, not the build
-        detail = f"{type(exc).__name__}: {exc}"
-        return None, [], [], [reject_row(Reject(got.source_path, "extract", "extract_error", detail))]
-    return letter_rows(got, fields)
+        return Reject(got.source_path, "extract", "extract_error", f"{type(exc).__name__}: {exc}")
 
 
 def process_batch(files, raw: str, parquet: str, name: str, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -125,7 +123,7 @@ def process_batch(files, raw: str, parquet: str, name: str, max_bytes: int = DEF
     batches. `watch.value` (shared with the supervisor) is the index of the file being read, -1 between files.
     """
     limits = limits or Limits(max_bytes=max_bytes)
-    rows: dict[str, list[dict]] = {t: [] for t in TABLES}
+    rows = BatchRows()
     inputs: list[tuple] = []
     seen: dict[str, str] = {}
     duplicates: list[tuple[str, str, str]] = []
@@ -138,36 +136,32 @@ def process_batch(files, raw: str, parquet: str, name: str, max_bytes: int = DEF
             with cpu_budget(limits.cpu_seconds):
                 _inject(fault, rel)
                 got = read_bytes(raw, rel, limits.max_bytes)      # one file's bytes at a time
-                if isinstance(got, Reject):
-                    letter, items, citations, rejects = None, [], [], [reject_row(got)]
-                else:
+                if not isinstance(got, Reject):
                     sha = hashlib.sha256(got[1]).hexdigest()
-                    letter, items, citations, rejects = _extract_bytes(rel, got[1], sha)
+                    got = _extract_bytes(rel, got[1], sha)
         except FileTooSlow:
-            letter, items, citations = None, [], []
-            rejects = [reject_row(Reject(rel, "extract", "too_slow", f"more than {limits.cpu_seconds:g} s of CPU"))]
+            got = Reject(rel, "extract", "too_slow", f"more than {limits.cpu_seconds:g} s of CPU")
         except MemoryError:
-            letter, items, citations = None, [], []
-            rejects = [reject_row(Reject(rel, "extract", "too_large", "out of memory while reading the file"))]
+            got = Reject(rel, "extract", "too_large", "out of memory while reading the file")
         inputs.append((rel, sha, *stat))
-        if letter is not None and letter["letter_id"] in seen:
-            duplicates.append((letter["source_path"], letter["letter_id"], seen[letter["letter_id"]]))
+        if isinstance(got, Reject):
+            rows.add_reject(got)
             continue
-        if letter is not None:
-            seen[letter["letter_id"]] = letter["source_path"]
-            rows["letters"].append(letter)
-        rows["items"].extend(items)
-        rows["citations"].extend(citations)
-        rows["rejects"].extend(rejects)
+        letter, fields = got
+        if (kept := seen.get(letter.letter_id)) is not None:
+            duplicates.append((letter.source_path, letter.letter_id, kept))
+            continue
+        seen[letter.letter_id] = letter.source_path
+        rows.add_letter(letter, fields)
     if watch is not None:
         watch.value = -1
     return _written(name, len(files), rows, inputs, Path(parquet), duplicates)
 
 
-def _written(name: str, n: int, rows: dict[str, list[dict]], inputs: list[tuple], parquet: Path,
+def _written(name: str, n: int, rows: BatchRows, inputs: list[tuple], parquet: Path,
              duplicates: list[tuple[str, str, str]]) -> BatchResult:
     """Validate a batch's rows, write its part files, and say what was written."""
-    frames = _validated(rows)
+    frames = _validated(rows.frames())
     write_parts(parquet, name, frames)
     letters = frames["letters"]
     kept = list(zip(letters["letter_id"].to_list(), letters["case_number"].to_list(),
@@ -182,8 +176,9 @@ def run_task(task: Task, watch=None) -> BatchResult:
         return process_batch(task.files, task.raw, task.parquet, task.name, limits=task.limits,
                              watch=watch, fault=task.fault)
     reason, detail = task.blame
-    rows: dict[str, list[dict]] = {t: [] for t in TABLES}
-    rows["rejects"] = [reject_row(Reject(rel, "extract", reason, detail)) for rel in task.files]
+    rows = BatchRows()
+    for rel in task.files:
+        rows.add_reject(Reject(rel, "extract", reason, detail))
     inputs = [(rel, None, *input_stat(task.raw, rel)) for rel in task.files]
     return _written(task.name, len(task.files), rows, inputs, Path(task.parquet), [])
 
@@ -203,19 +198,19 @@ def _schema_rejects(bad: pl.DataFrame, source: dict[str, str], item_number: pl.E
         (pl.lit(what) + pl.col("detail")).alias("detail"))
 
 
-def _validated(rows: dict[str, list[dict]]) -> dict[str, pl.DataFrame]:
+def _validated(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """Validate letters, items, citations; failing rows become rejects, and so do the rows that hang on them
     (a failed letter takes its items and citations along, a failed item its citations). An implausible value
     is nulled first and reported, so it costs that value only."""
-    source = {r["letter_id"]: r["source_path"] for r in rows["letters"]}
-    letters, odd_letters = null_implausible("letters", frame("letters", rows["letters"]), source)
+    source = dict(zip(frames["letters"]["letter_id"].to_list(), frames["letters"]["source_path"].to_list()))
+    letters, odd_letters = null_implausible("letters", frames["letters"], source)
     letters, bad_letters = validate("letters", letters)
-    items, odd_items = null_implausible("items", with_letters(frame("items", rows["items"]), letters), source)
+    items, odd_items = null_implausible("items", with_letters(frames["items"], letters), source)
     items, bad_items = validate("items", items)
-    citations, bad_citations = validate("citations", frame("citations", rows["citations"]).join(
+    citations, bad_citations = validate("citations", frames["citations"].join(
         items.select("letter_id", "item_number"), on=["letter_id", "item_number"], how="semi"))
     rejects = pl.concat([
-        frame("rejects", rows["rejects"]),
+        frames["rejects"],
         _schema_rejects(bad_letters, source, pl.lit(None)),
         _schema_rejects(bad_items, source, pl.col("item_number")),
         _schema_rejects(bad_citations, source, pl.col("item_number"), "citation: "),

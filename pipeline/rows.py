@@ -1,59 +1,107 @@
-"""Extracted values → row dicts of the four tables (column names as in schemas/tables.py)."""
+"""Extracted values → the four tables' columns, driven by the schema (schemas/tables.py).
+
+A column takes the attribute of the same name of the record a row comes from (LetterFields, ItemFields,
+Citation, Reject), unless the row's context gives it (ids, the partition key, counts); a schema column
+that neither gives is an error, so the models stay the one declaration of the columns. A batch keeps
+its records and builds each column once, straight into Arrow: no dict per row.
+"""
 from __future__ import annotations
 
+from functools import cache
+from typing import TYPE_CHECKING
+
+import polars as pl
+import pyarrow as pa
+
 from pipeline.extract.documents import identify
-from pipeline.extract.letter import LetterFields
 from pipeline.ingest import RawLetter, Reject
+from pipeline.validate import arrow_schema
+from schemas.tables import TABLES
+
+if TYPE_CHECKING:
+    from pipeline.extract.letter import LetterFields
+
+# The columns each table's rows take from their context rather than from their record.
+CONTEXT = {
+    "letters": ("letter_id", "source_path", "sha256", "n_items", "decision_year"),
+    "items": ("letter_id", "decision_year"),
+    "citations": ("letter_id", "item_number", "cited_by", "citation_number", "document_id", "chapter"),
+    "rejects": ("field",),
+}
+
+
+class TableRows:
+    """One table's rows: the records (read by attribute) and their context columns."""
+
+    __slots__ = ("table", "records", "context")
+
+    def __init__(self, table: str):
+        self.table = table
+        self.records: list = []
+        self.context: dict[str, list] = {name: [] for name in CONTEXT[table]}
+
+    def add(self, record, *context) -> None:
+        """One row: its record and its context values in CONTEXT order."""
+        self.records.append(record)
+        for column, value in zip(self.context.values(), context, strict=True):
+            column.append(value)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def frame(self) -> pl.DataFrame:
+        """The rows as a frame of the table's declared schema, built column by column through Arrow."""
+        schema = arrow_schema(self.table)
+        columns = [pa.array(self.context[f.name] if f.name in self.context else _values(self.records, f), type=f.type)
+                   for f in schema]
+        return pl.from_arrow(pa.Table.from_arrays(columns, schema=schema))
+
+
+def _values(records: list, f: pa.Field) -> list:
+    """The values of column f from the records' attributes; a list of structs from the struct's field names."""
+    values = [getattr(r, f.name) for r in records]
+    if (pa.types.is_list(f.type) or pa.types.is_large_list(f.type)) and pa.types.is_struct(f.type.value_type):
+        names = _struct_names(f.type.value_type)
+        values = [None if v is None else [tuple(getattr(x, n) for n in names) for x in v] for v in values]
+    return values
+
+
+@cache
+def _struct_names(struct: pa.StructType) -> tuple[str, ...]:
+    return tuple(struct.field(i).name for i in range(struct.num_fields))
+
+
+class BatchRows:
+    """The rows of a batch of letters, for all four tables."""
+
+    def __init__(self):
+        self.tables = {table: TableRows(table) for table in TABLES}
+
+    def add_reject(self, r: Reject) -> None:
+        self.tables["rejects"].add(r, None)
+
+    def add_letter(self, raw: RawLetter, f: LetterFields) -> None:
+        """A letter's row, its items' and their citations' rows, and a reject per item whose outcome cannot be read."""
+        letter_id = raw.letter_id
+        year = f.decision_date.year if f.decision_date else None
+        self.tables["letters"].add(f, letter_id, raw.source_path, raw.sha256, len(f.items) + len(f.unreadable), year)
+        items, citations = self.tables["items"], self.tables["citations"]
+        for it in f.items:
+            items.add(it, letter_id, year)
+            numbers: dict[str, int] = {}
+            for cited_by, c in it.citations:
+                numbers[cited_by] = numbers.get(cited_by, 0) + 1
+                citations.add(c, letter_id, it.item_number, cited_by, numbers[cited_by],
+                              *identify(c.source, c.document, c.sections))
+        for n, heading in f.unreadable:
+            self.add_reject(Reject(raw.source_path, "extract", "unreadable_outcome",
+                                   f"item {n}: no outcome after the heading {heading!r}", letter_id, n))
+
+    def frames(self) -> dict[str, pl.DataFrame]:
+        return {table: rows.frame() for table, rows in self.tables.items()}
+
 
 
 def reject_row(r: Reject) -> dict:
-    return {"source_path": r.source_path, "letter_id": r.letter_id, "item_number": r.item_number,
-            "field": None, "stage": r.stage, "reason": r.reason, "detail": r.detail}
-
-
-def letter_rows(raw: RawLetter, f: LetterFields) -> tuple[dict, list[dict], list[dict], list[dict]]:
-    """(letter row, item rows, citation rows, reject rows for items whose outcome cannot be read)."""
-    letter_id = raw.letter_id
-    year = f.decision_date.year if f.decision_date else None
-    letter = {
-        "letter_id": letter_id, "source_path": raw.source_path, "sha256": raw.sha256, "layout": f.layout,
-        "case_number": f.case_number, "date_assigned": f.date_assigned, "date_of_injury": f.date_of_injury,
-        "decision_date": f.decision_date, "ur_denial_date": f.ur_denial_date,
-        "application_received": f.application_received, "priority": f.priority,
-        "reviewer_licensure": list(f.reviewer_licensure), "reviewer_specialties": list(f.reviewer_specialties),
-        "patient_age": f.patient_age, "patient_sex": f.patient_sex, "n_items": len(f.items) + len(f.unreadable),
-        "decision_year": year,
-    }
-    items, citations = [], []
-    for it in f.items:
-        items.append({
-            "letter_id": letter_id, "item_number": it.item_number, "item_text": it.item_text,
-            "outcome": it.outcome, "category": it.category, "retrospective": it.retrospective,
-            "service_date": it.service_date, "drug": it.drug, "drug_generic": it.drug_generic,
-            "drug_class": it.drug_class,
-            "strength_values": list(it.strength_values) if it.strength_values is not None else None,
-            "strength_unit": it.strength_unit,
-            "ingredients": [{"name": i.name, "strength": i.strength, "unit": i.unit} for i in it.ingredients]
-            if it.ingredients is not None else None,
-            "quantity": it.quantity, "quantity_unit": it.quantity_unit, "original_quantity": it.original_quantity,
-            "authorized_quantity": it.authorized_quantity, "request_text": it.request_text, "volume_ml": it.volume_ml,
-            "refills": it.refills, "frequency": it.frequency, "days_supply": it.days_supply,
-            "mme_factor": it.mme_factor, "total_mme": it.total_mme, "daily_mme": it.daily_mme,
-            "guideline_source": it.guideline_source, "guideline_document": it.guideline_document,
-            "guideline_document_id": it.guideline_document_id, "guideline_chapter": it.guideline_chapter,
-            "guideline_sections": list(it.guideline_sections), "guideline_pages": list(it.guideline_pages),
-            "rationale": it.rationale, "decision_year": year,
-        })
-        numbers: dict[str, int] = {}
-        for cited_by, c in it.citations:
-            numbers[cited_by] = numbers.get(cited_by, 0) + 1
-            citations.append({
-                "letter_id": letter_id, "item_number": it.item_number, "cited_by": cited_by,
-                "citation_number": numbers[cited_by], "source": c.source, "document": c.document,
-                **dict(zip(("document_id", "chapter"), identify(c.source, c.document, c.sections))),
-                "sections": list(c.sections), "pages": list(c.pages), "text": c.text,
-            })
-    rejects = [reject_row(Reject(raw.source_path, "extract", "unreadable_outcome",
-                                 f"item {n}: no outcome after the heading {heading!r}", letter_id, n))
-               for n, heading in f.unreadable]
-    return letter, items, citations, rejects
+    """A rejects row as a dict, for the few rejects the build process itself adds (pipeline.validate.frame)."""
+    return {name: getattr(r, name, None) for name in arrow_schema("rejects").names}

@@ -342,12 +342,14 @@ def test_an_implausible_value_is_nulled_and_the_letter_lands(tmp_path, letter, w
 def test_a_row_failing_a_schema_check_is_quarantined():
     from pipeline.batch import _validated
     from pipeline.ingest import RawLetter
-    from pipeline.rows import letter_rows
+    from pipeline.rows import BatchRows
 
     raw = RawLetter("bad.txt", "0" * 64, normalise(GOOD))
-    letter, items, citations, rejects = letter_rows(raw, extract_letter(raw.text))
-    letter["layout"] = "no_such_layout"
-    frames = _validated({"letters": [letter], "items": items, "citations": citations, "rejects": rejects})
+    rows = BatchRows()
+    rows.add_letter(raw, extract_letter(raw.text))
+    frames = rows.frames()
+    frames["letters"] = frames["letters"].with_columns(pl.lit("no_such_layout").alias("layout"))
+    frames = _validated(frames)
     assert frames["letters"].height == frames["items"].height == frames["citations"].height == 0
     assert frames["rejects"].select("source_path", "item_number", "field", "reason").rows() == [
         ("bad.txt", None, None, "schema_check")]

@@ -19,7 +19,7 @@ from functools import cache
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis.errors import Unsatisfiable
+from hypothesis.errors import InvalidArgument, Unsatisfiable
 from hypothesis import strategies as st
 
 from pipeline.extract import categories
@@ -145,18 +145,20 @@ def without_lookarounds(pattern: re.Pattern[str]) -> re.Pattern[str]:
 
 @cache
 def samples(name: str, n: int) -> tuple[str, ...]:
-    """n full matches of the pattern (of its lookaround-free form when none can be found), the same on every run."""
+    """n full matches of the pattern (of its lookaround-free form when none can be found; in any characters when
+    the pattern matches none of ALPHABET, as a class of odd spaces), the same on every run."""
     out: list[str] = []
-    for pattern in (PATTERNS[name], without_lookarounds(PATTERNS[name])):
+    pattern = PATTERNS[name]
+    for pattern, alphabet in ((pattern, ALPHABET), (without_lookarounds(pattern), ALPHABET), (pattern, st.characters())):
         @settings(derandomize=True, database=None, max_examples=n, phases=[Phase.generate],
                   suppress_health_check=list(HealthCheck), deadline=None)
-        @given(st.from_regex(pattern, fullmatch=True, alphabet=ALPHABET))
+        @given(st.from_regex(pattern, fullmatch=True, alphabet=alphabet))
         def collect(sample: str) -> None:
             out.append(sample)
 
         try:
             collect()
-        except Unsatisfiable:
+        except (Unsatisfiable, InvalidArgument):   # InvalidArgument: the pattern matches nothing in the alphabet
             continue
         return tuple(dict.fromkeys(out))
     raise AssertionError(f"{name}: hypothesis cannot generate a match")
