@@ -20,7 +20,6 @@ DATE = re.compile(
         )(?![\d/])""", I | X)
 
 # ---------------------------------------------------------------- cleaning (pipeline.clean)
-ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\t]")   # no-break, thin, ideographic spaces; tabs
 LINE_END_HYPHEN = re.compile(r"(?<=[A-Za-z])-[ \t]*\n[ \t]*(?=[a-z])")      # 'anti-\ninflammatory'
 
 # ---------------------------------------------------------------- layouts and sections
