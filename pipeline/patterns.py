@@ -25,11 +25,17 @@ LINE_END_HYPHEN = re.compile(r"(?<=[A-Za-z])-[ \t]*\n[ \t]*(?=[a-z])")      # 'a
 # ---------------------------------------------------------------- layouts and sections
 # A line-start pattern (re.M) begins `^[ \t]*`, never `^\s*`: \s crosses newlines, and a run of blank lines
 # would then be rescanned from every line start in it (quadratic).
-NOTICE_TITLE = re.compile(r"Notice\s+of\s+Independent\s+Medical\s+Review\s+Determination", I)
-FINAL_TITLE = re.compile(r"HOW\s+THE\s+IMR\s+FINAL\s+DETERMINATION\s+WAS\s+MADE", I)
-DECISIONS_TITLE = re.compile(r"IMR\s+ISSUES\s*,\s*DECISIONS\s+AND\s+RATIONALES", I)
-SUMMARY_TITLE = re.compile(r"CLINICAL\s+CASE\s+SUMMARY", I)        # final layouts
-CREDENTIALS_TITLE = re.compile(r"The\s+Expert\s+Reviewer\s+has\s+the\s+following\s+credentials:?", I)
+# The titles are written in lower case: on the lower-cased text of an ASCII letter, LOWER_CASE[title]
+# (the same source without re.I) finds the same matches at the same places, by sre's literal-prefix
+# scan (re.I compares character by character: 30 µs against 1.4 µs over a 4 kB letter).
+NOTICE_TITLE = re.compile(r"notice\s+of\s+independent\s+medical\s+review\s+determination", I)
+FINAL_TITLE = re.compile(r"how\s+the\s+imr\s+final\s+determination\s+was\s+made", I)    # 'HOW THE IMR FINAL ...'
+DECISIONS_TITLE = re.compile(r"imr\s+issues\s*,\s*decisions\s+and\s+rationales", I)
+SUMMARY_TITLE = re.compile(r"clinical\s+case\s+summary", I)        # final layouts
+CREDENTIALS_TITLE = re.compile(r"the\s+expert\s+reviewer\s+has\s+the\s+following\s+credentials:?", I)
+NOTICE_DETERMINED = re.compile(r"maximus\s*federal\s*services,?\s*inc\.?\s*has\s*determined", I)
+LOWER_CASE = {p: re.compile(p.pattern, p.flags & ~I) for p in
+              (NOTICE_TITLE, FINAL_TITLE, DECISIONS_TITLE, SUMMARY_TITLE, CREDENTIALS_TITLE, NOTICE_DETERMINED)}
 NOTICE_SUMMARY = re.compile(r"^[ \t]*Case\s+Summary:", I | M)          # 'Case Summary:' (2013)
 NOTICE_DOCUMENTS = re.compile(r"^[ \t]*Documents\s+Reviewed\s+for\s+Determination:", I | M)
 NOTICE_CLOSING = re.compile(r"This\s+determination\s+is\s+final\s+and\s+binding", I)
@@ -120,7 +126,6 @@ BLOCK_LABEL = re.compile(
 NOTICE_DETERMINATION = re.compile(
     r"""(?P<n>\d{1,2})\)\s*MAXIMUS\s*Federal\s*Services,?\s*Inc\.?\s*has\s*determined\s*the\s*request\s*for\s*
         (?P<heading>.{1,600}?)\s*\bis\s*(?P<negation>not)?\s*medically\s*necessary\s*and\s*appropriate""", I | X | S)
-NOTICE_DETERMINED = re.compile(r"MAXIMUS\s*Federal\s*Services,?\s*Inc\.?\s*has\s*determined", I)
 NOTICE_REGARDING = re.compile(r"^[ \t]*(?P<n>\d{1,2})\)\s*Regarding\s+the\s+request\s+for\b", I | M)
 NOTICE_BLOCK_LABEL = re.compile(
     r"""^[ \t]*(?P<label>Medical\s+Treatment\s+Guideline\(s\)\s+Used\s+by\s+the\s+Claims\s+Administrator

@@ -5,7 +5,11 @@ into typed fields, the same way for every layout.
 """
 from __future__ import annotations
 
+import re
+import sys
 from dataclasses import dataclass
+
+from pipeline import patterns as rx
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,3 +44,14 @@ def detect(text: str):
         if module.detect(text):
             return module
     return None
+
+
+def lowered(text: str) -> str | None:
+    """The text lower-cased when it is ASCII (its positions are then the text's), else None."""
+    return text.lower() if text.isascii() else None
+
+
+def find(title: re.Pattern[str], text: str, low: str | None, pos: int = 0,
+         endpos: int = sys.maxsize) -> re.Match[str] | None:
+    """title.search(text, pos, endpos) for a title of rx.LOWER_CASE: on the lower-cased text when there is one."""
+    return title.search(text, pos, endpos) if low is None else rx.LOWER_CASE[title].search(low, pos, endpos)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pipeline.clean import fold
 from pipeline import patterns as rx
-from pipeline.layouts import ItemBlock, LetterParts
+from pipeline.layouts import ItemBlock, LetterParts, find, lowered
 
 NAME_WITH_HEADER = "final_2016"
 NAME_WITHOUT_HEADER = "final_2015"
@@ -21,7 +21,8 @@ HEADER_FIELDS = {"date assigned": "date_assigned", "date of injury": "date_of_in
 
 
 def detect(text: str) -> bool:
-    return bool(rx.FINAL_TITLE.search(text) or rx.DECISIONS_TITLE.search(text))
+    low = lowered(text)
+    return bool(find(rx.FINAL_TITLE, text, low) or find(rx.DECISIONS_TITLE, text, low))
 
 
 def header_fields(header: str) -> dict[str, str]:
@@ -157,13 +158,14 @@ def decision_blocks(decisions: str) -> tuple[ItemBlock, ...]:
 
 
 def parse(text: str) -> LetterParts:
-    final = rx.FINAL_TITLE.search(text)
-    decisions_title = rx.DECISIONS_TITLE.search(text, final.end() if final else 0)
+    low = lowered(text)
+    final = find(rx.FINAL_TITLE, text, low)
+    decisions_title = find(rx.DECISIONS_TITLE, text, low, final.end() if final else 0)
     start = final or decisions_title
     end = decisions_title.start() if decisions_title else len(text)
     header = header_fields(text[:start.start()])
-    credentials_title = rx.CREDENTIALS_TITLE.search(text, start.end(), end)
-    summary_title = rx.SUMMARY_TITLE.search(text, start.end(), end)
+    credentials_title = find(rx.CREDENTIALS_TITLE, text, low, start.end(), end)
+    summary_title = find(rx.SUMMARY_TITLE, text, low, start.end(), end)
     credentials = text[(credentials_title or start).end():summary_title.start() if summary_title else end]
     summary = text[summary_title.end():end] if summary_title else ""
     decisions = text[decisions_title.end():] if decisions_title else ""

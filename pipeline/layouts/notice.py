@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from pipeline.clean import fold
 from pipeline import patterns as rx
-from pipeline.layouts import ItemBlock, LetterParts
+from pipeline.layouts import ItemBlock, LetterParts, find, lowered
 
 NAME = "notice_2013"
 
 
 def detect(text: str) -> bool:
-    return bool(rx.NOTICE_TITLE.search(text) or rx.NOTICE_DETERMINED.search(text))
+    low = lowered(text)
+    return bool(find(rx.NOTICE_TITLE, text, low) or find(rx.NOTICE_DETERMINED, text, low))
 
 
 def _header(text: str) -> dict[str, str]:
