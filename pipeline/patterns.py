@@ -14,7 +14,7 @@ I, X, M, S = re.I, re.X, re.M, re.S
 DATE = re.compile(
     r"""(?<![\d/-])(?:
           (?P<m>\d{1,2})\s*[/.-]\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<y>\d{4}|\d{2})   # 11/09/2016, 10-13-16, 2/26/86
-        | (?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+
+        | (?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+
           (?P<day>\d{1,2}),?\s+(?P<year>\d{4})                                   # July 12, 2013
         | (?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})                              # 2016-11-09
         )(?![\d/])""", I | X)
@@ -26,16 +26,15 @@ LINE_END_HYPHEN = re.compile(r"(?<=[A-Za-z])-[ \t]*\n[ \t]*(?=[a-z])")      # 'a
 # A line-start pattern (re.M) begins `^[ \t]*`, never `^\s*`: \s crosses newlines, and a run of blank lines
 # would then be rescanned from every line start in it (quadratic).
 # The titles are written in lower case: on the lower-cased text of an ASCII letter, LOWER_CASE[title]
-# (the same source without re.I) finds the same matches at the same places, by sre's literal-prefix
-# scan (re.I compares character by character: 30 µs against 1.4 µs over a 4 kB letter).
+# (the same source without re.I, below the header's patterns) finds the same matches at the same
+# places, by sre's literal-prefix scan (re.I compares character by character: 30 µs against 1.4 µs
+# over a 4 kB letter).
 NOTICE_TITLE = re.compile(r"notice\s+of\s+independent\s+medical\s+review\s+determination", I)
 FINAL_TITLE = re.compile(r"how\s+the\s+imr\s+final\s+determination\s+was\s+made", I)    # 'HOW THE IMR FINAL ...'
 DECISIONS_TITLE = re.compile(r"imr\s+issues\s*,\s*decisions\s+and\s+rationales", I)
 SUMMARY_TITLE = re.compile(r"clinical\s+case\s+summary", I)        # final layouts
 CREDENTIALS_TITLE = re.compile(r"the\s+expert\s+reviewer\s+has\s+the\s+following\s+credentials:?", I)
 NOTICE_DETERMINED = re.compile(r"maximus\s*federal\s*services,?\s*inc\.?\s*has\s*determined", I)
-LOWER_CASE = {p: re.compile(p.pattern, p.flags & ~I) for p in
-              (NOTICE_TITLE, FINAL_TITLE, DECISIONS_TITLE, SUMMARY_TITLE, CREDENTIALS_TITLE, NOTICE_DETERMINED)}
 NOTICE_SUMMARY = re.compile(r"^[ \t]*Case\s+Summary:", I | M)          # 'Case Summary:' (2013)
 NOTICE_DOCUMENTS = re.compile(r"^[ \t]*Documents\s+Reviewed\s+for\s+Determination:", I | M)
 NOTICE_CLOSING = re.compile(r"This\s+determination\s+is\s+final\s+and\s+binding", I)
@@ -50,10 +49,15 @@ PAGE_FURNITURE = re.compile(
 # ---------------------------------------------------------------- 2016 header table
 CASE_NUMBER = re.compile(r"\b(?P<case>CM\d{2}-\d{7})\b")                    # 'CM16-0213037'
 # The PDF text scrambles labels and values: 'Priority:  Standard Application \nReceived:  \n11/03/2016'
-HEADER_LABEL = re.compile(
-    r"""(?P<label>Date\s+Assigned|Date\s+of\s+Injury|Decision\s+Date|UR\s+Denial\s+Date
-        |Application\s+Received|Priority)\s*:""", I | X)
-PRIORITY = re.compile(r"\b(?P<priority>Standard|Expedited)\b", I)          # 'Priority: Standard'
+HEADER_LABEL = re.compile(     # lower case, for LOWER_CASE: 'Date Assigned:', 'UR Denial Date:'
+    r"""(?P<label>date\s+assigned|date\s+of\s+injury|decision\s+date|ur\s+denial\s+date
+        |application\s+received|priority)\s*:""", I | X)
+PRIORITY = re.compile(r"\b(?P<priority>standard|expedited)\b", I)          # 'Priority: Standard'
+
+# Patterns written in lower case (titles, header labels and dates) without re.I, for lower-cased ASCII text
+LOWER_CASE = {p: re.compile(p.pattern, p.flags & ~I) for p in
+              (NOTICE_TITLE, FINAL_TITLE, DECISIONS_TITLE, SUMMARY_TITLE, CREDENTIALS_TITLE, NOTICE_DETERMINED,
+               DATE, HEADER_LABEL, PRIORITY)}
 
 # ---------------------------------------------------------------- 2013 notice header
 NOTICE_HEADER_FIELDS = {

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pipeline import patterns as rx
@@ -51,7 +52,13 @@ def lowered(text: str) -> str | None:
     return text.lower() if text.isascii() else None
 
 
-def find(title: re.Pattern[str], text: str, low: str | None, pos: int = 0,
+def find(pattern: re.Pattern[str], text: str, low: str | None, pos: int = 0,
          endpos: int = sys.maxsize) -> re.Match[str] | None:
-    """title.search(text, pos, endpos) for a title of rx.LOWER_CASE: on the lower-cased text when there is one."""
-    return title.search(text, pos, endpos) if low is None else rx.LOWER_CASE[title].search(low, pos, endpos)
+    """pattern.search(text, pos, endpos) for a pattern of rx.LOWER_CASE: on the lower-cased text when there is one
+    (a group's value is then in lower case)."""
+    return pattern.search(text, pos, endpos) if low is None else rx.LOWER_CASE[pattern].search(low, pos, endpos)
+
+
+def find_all(pattern: re.Pattern[str], text: str, low: str | None) -> Iterator[re.Match[str]]:
+    """pattern.finditer(text) for a pattern of rx.LOWER_CASE: on the lower-cased text when there is one."""
+    return pattern.finditer(text) if low is None else rx.LOWER_CASE[pattern].finditer(low)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pipeline.clean import fold
 from pipeline import patterns as rx
-from pipeline.layouts import ItemBlock, LetterParts, find, lowered
+from pipeline.layouts import ItemBlock, LetterParts, find, find_all, lowered
 
 NAME_WITH_HEADER = "final_2016"
 NAME_WITHOUT_HEADER = "final_2015"
@@ -39,9 +39,10 @@ def header_fields(header: str) -> dict[str, str]:
     if m := rx.CASE_NUMBER.search(header):
         out["case_number"] = m["case"]
     # (start, end, field) of each date label ('Priority' has a word for a value: left out), and of each date
-    tokens = sorted([(m.start(), m.end(), HEADER_FIELDS[name]) for m in rx.HEADER_LABEL.finditer(header)
+    low = lowered(header)
+    tokens = sorted([(m.start(), m.end(), HEADER_FIELDS[name]) for m in find_all(rx.HEADER_LABEL, header, low)
                      if (name := fold(m["label"]).lower()) in HEADER_FIELDS]
-                    + [(m.start(), m.end(), None) for m in rx.DATE.finditer(header)])
+                    + [(m.start(), m.end(), None) for m in find_all(rx.DATE, header, low)])
     labels: list[tuple[int, int, str]] = []
     dates: list[str] = []
 
@@ -60,7 +61,7 @@ def header_fields(header: str) -> dict[str, str]:
         else:
             dates.append(header[a:b])
     pair()
-    if m := rx.PRIORITY.search(header):
+    if m := find(rx.PRIORITY, header, low):
         out["priority"] = m["priority"].capitalize()
     return out
 
