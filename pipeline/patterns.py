@@ -26,7 +26,7 @@ LINE_END_HYPHEN = re.compile(r"(?<=[A-Za-z])-[ \t]*\n[ \t]*(?=[a-z])")      # 'a
 # A line-start pattern (re.M) begins `^[ \t]*`, never `^\s*`: \s crosses newlines, and a run of blank lines
 # would then be rescanned from every line start in it (quadratic).
 # The titles are written in lower case: on the lower-cased text of an ASCII letter, LOWER_CASE[title]
-# (the same source without re.I, below the header's patterns) finds the same matches at the same
+# (the same source without re.I, below the credentials' patterns) finds the same matches at the same
 # places, by sre's literal-prefix scan (re.I compares character by character: 30 µs against 1.4 µs
 # over a 4 kB letter).
 NOTICE_TITLE = re.compile(r"notice\s+of\s+independent\s+medical\s+review\s+determination", I)
@@ -37,7 +37,7 @@ CREDENTIALS_TITLE = re.compile(r"the\s+expert\s+reviewer\s+has\s+the\s+following
 NOTICE_DETERMINED = re.compile(r"maximus\s*federal\s*services,?\s*inc\.?\s*has\s*determined", I)
 NOTICE_SUMMARY = re.compile(r"^[ \t]*Case\s+Summary:", I | M)          # 'Case Summary:' (2013)
 NOTICE_DOCUMENTS = re.compile(r"^[ \t]*Documents\s+Reviewed\s+for\s+Determination:", I | M)
-NOTICE_CLOSING = re.compile(r"This\s+determination\s+is\s+final\s+and\s+binding", I)
+NOTICE_CLOSING = re.compile(r"this\s+determination\s+is\s+final\s+and\s+binding", I)
 
 # Page furniture of multi-page letters: 'Page 2 of 3' with the case-number line printed next to it
 # ('CM13-0004318' or 'MAXIMUS Case Number: CM13-0011562'), above or below.
@@ -54,21 +54,16 @@ HEADER_LABEL = re.compile(     # lower case, for LOWER_CASE: 'Date Assigned:', '
         |application\s+received|priority)\s*:""", I | X)
 PRIORITY = re.compile(r"\b(?P<priority>standard|expedited)\b", I)          # 'Priority: Standard'
 
-# Patterns written in lower case (titles, header labels and dates) without re.I, for lower-cased ASCII text
-LOWER_CASE = {p: re.compile(p.pattern, p.flags & ~I) for p in
-              (NOTICE_TITLE, FINAL_TITLE, DECISIONS_TITLE, SUMMARY_TITLE, CREDENTIALS_TITLE, NOTICE_DETERMINED,
-               DATE, HEADER_LABEL, PRIORITY)}
-
 # ---------------------------------------------------------------- 2013 notice header
 NOTICE_HEADER_FIELDS = {
     # field -> pattern with a group 'date'
-    "decision_date": re.compile(r"^[ \t]*Dated:\s*(?P<date>[^\n]+)", I | M),                # 'Dated: 8/29/2013'
-    "ur_denial_date": re.compile(r"Date\s+of\s+UR\s+Decision:\s*(?P<date>[^\n]+)", I),   # 'Date of UR Decision: 7/12/2013'
-    "date_of_injury": re.compile(r"Date\s+of\s+Injury:\s*(?P<date>[^\n]+)", I),          # 'Date of Injury: 3/14/2011'
-    "application_received": re.compile(r"IMR\s+Application\s+Received:\s*(?P<date>[^\n]+)", I),
+    "decision_date": re.compile(r"^[ \t]*dated:\s*(?P<date>[^\n]+)", I | M),                # 'Dated: 8/29/2013'
+    "ur_denial_date": re.compile(r"date\s+of\s+ur\s+decision:\s*(?P<date>[^\n]+)", I),   # 'Date of UR Decision: 7/12/2013'
+    "date_of_injury": re.compile(r"date\s+of\s+injury:\s*(?P<date>[^\n]+)", I),          # 'Date of Injury: 3/14/2011'
+    "application_received": re.compile(r"imr\s+application\s+received:\s*(?P<date>[^\n]+)", I),
     # 'A Notice of Assignment and Request for Information was provided to the above parties on 8/9/2013'
     "date_assigned": re.compile(
-        r"Notice\s+of\s+Assignment\s+and\s+Request\s+for\s+Information\s+was\s+provided\s+to\s+the"
+        r"notice\s+of\s+assignment\s+and\s+request\s+for\s+information\s+was\s+provided\s+to\s+the"
         r"\s+above\s+parties\s+on\s+(?P<date>[^\n.]+)", I),
 }
 
@@ -79,8 +74,15 @@ SPECIALTY = re.compile(r"Certification\(s\)/Specialty:\s*(?P<specialties>.*)", I
 # The spans are bounded (the longest real board, subspecialty or state list is under 100
 # characters): unbounded, every 'Board Certified in' with no ending would scan the rest of the text.
 NOTICE_BOARD = re.compile(
-    r"Board\s+Certified\s+in\s+(?P<board>.{1,120}?)(?:,?\s+has\s+a\s+sub-?specialty\s+in\s+(?P<sub>.{1,120}?))?"
+    r"board\s+certified\s+in\s+(?P<board>.{1,120}?)(?:,?\s+has\s+a\s+sub-?specialty\s+in\s+(?P<sub>.{1,120}?))?"
     r",?\s+and\s+is\s+licensed\s+to\s+practice\s+in\s+(?P<states>.{1,300}?)\.", I | S)
+
+# The patterns above written in lower case (titles, header labels, dates, the 2013 notice's header
+# and board), without re.I: for the lower-cased text of an ASCII letter (pipeline.layouts.find)
+LOWER_CASE = {p: re.compile(p.pattern, p.flags & ~I) for p in
+              (NOTICE_TITLE, FINAL_TITLE, DECISIONS_TITLE, SUMMARY_TITLE, CREDENTIALS_TITLE, NOTICE_DETERMINED,
+               DATE, HEADER_LABEL, PRIORITY, NOTICE_CLOSING, NOTICE_BOARD, *NOTICE_HEADER_FIELDS.values())}
+
 # Separators start where a run of spaces starts ((?<!\s)), so a long run is not rescanned from each space in it
 LIST_SEPARATOR = re.compile(r"(?<!\s)\s*[,;]\s*")                         # 'Texas,New York, California'
 STATE_SEPARATOR = re.compile(r"(?<!\s)\s*(?:[,;]|\band\b)\s*", I)         # 'California and Arizona'

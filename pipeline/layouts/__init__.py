@@ -62,3 +62,9 @@ def find(pattern: re.Pattern[str], text: str, low: str | None, pos: int = 0,
 def find_all(pattern: re.Pattern[str], text: str, low: str | None) -> Iterator[re.Match[str]]:
     """pattern.finditer(text) for a pattern of rx.LOWER_CASE: on the lower-cased text when there is one."""
     return pattern.finditer(text) if low is None else rx.LOWER_CASE[pattern].finditer(low)
+
+
+def written(text: str, m: re.Match[str], group: str) -> str | None:
+    """The group's value as the text writes it (a match of find() may be on the lower-cased text)."""
+    start, end = m.span(group)
+    return text[start:end] if start >= 0 else None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pipeline.clean import fold
 from pipeline import patterns as rx
-from pipeline.layouts import ItemBlock, LetterParts, find, lowered
+from pipeline.layouts import ItemBlock, LetterParts, find, lowered, written
 
 NAME = "notice_2013"
 
@@ -18,9 +18,9 @@ def detect(text: str) -> bool:
     return bool(find(rx.NOTICE_TITLE, text, low) or find(rx.NOTICE_DETERMINED, text, low))
 
 
-def _header(text: str) -> dict[str, str]:
-    header = {field: m["date"] for field, pattern in rx.NOTICE_HEADER_FIELDS.items()
-              if (m := pattern.search(text))}
+def _header(text: str, low: str | None) -> dict[str, str]:
+    header = {field: written(text, m, "date") for field, pattern in rx.NOTICE_HEADER_FIELDS.items()
+              if (m := find(pattern, text, low))}
     if m := rx.CASE_NUMBER.search(text):
         header["case_number"] = m["case"]
     return header
@@ -48,9 +48,9 @@ def _labelled(block: str) -> dict[str, str]:
     return out
 
 
-def _blocks(text: str) -> tuple[ItemBlock, ...]:
+def _blocks(text: str, low: str | None) -> tuple[ItemBlock, ...]:
     determinations = _determinations(text)
-    closing = rx.NOTICE_CLOSING.search(text)
+    closing = find(rx.NOTICE_CLOSING, text, low)
     body_end = closing.start() if closing else len(text)
     starts = [m for m in rx.NOTICE_REGARDING.finditer(text) if m.start() < body_end]
     sections: dict[int, dict[str, str]] = {}
@@ -71,12 +71,13 @@ def _blocks(text: str) -> tuple[ItemBlock, ...]:
 def parse(text: str) -> LetterParts:
     states: tuple[str, ...] = ()
     specialties: tuple[str, ...] = ()
-    if m := rx.NOTICE_BOARD.search(text):
-        specialties = tuple(fold(s) for s in (m["board"], m["sub"]) if s)
-        states = tuple(s for s in rx.STATE_SEPARATOR.split(fold(m["states"])) if s)
+    low = lowered(text)
+    if m := find(rx.NOTICE_BOARD, text, low):
+        specialties = tuple(fold(s) for s in (written(text, m, "board"), written(text, m, "sub")) if s)
+        states = tuple(s for s in rx.STATE_SEPARATOR.split(fold(written(text, m, "states"))) if s)
     summary = ""
     if m := rx.NOTICE_SUMMARY.search(text):
         end = rx.NOTICE_DOCUMENTS.search(text, m.end())
         summary = text[m.end():end.start() if end else None]
-    return LetterParts(layout=NAME, header=_header(text), states=states, specialties=specialties,
-                       summary=summary, blocks=_blocks(text))
+    return LetterParts(layout=NAME, header=_header(text, low), states=states, specialties=specialties,
+                       summary=summary, blocks=_blocks(text, low))
