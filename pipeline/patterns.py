@@ -20,7 +20,8 @@ DATE = re.compile(
         )(?![\d/])""", I | X)
 
 # ---------------------------------------------------------------- cleaning (pipeline.clean)
-LINE_END_HYPHEN = re.compile(r"(?<=[A-Za-z])-[ \t]*\n[ \t]*(?=[a-z])")      # 'anti-\ninflammatory'
+# 'anti-\ninflammatory': the '-' first (its letter checked behind it), so sre scans for it by its literal prefix
+LINE_END_HYPHEN = re.compile(r"-(?<=[A-Za-z]-)[ \t]*\n[ \t]*(?=[a-z])")
 
 # ---------------------------------------------------------------- layouts and sections
 # A line-start pattern (re.M) begins `^[ \t]*`, never `^\s*`: \s crosses newlines, and a run of blank lines
