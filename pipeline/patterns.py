@@ -27,7 +27,7 @@ LINE_END_HYPHEN = re.compile(r"-(?<=[A-Za-z]-)[ \t]*\n[ \t]*(?=[a-z])")
 # A line-start pattern (re.M) begins `^[ \t]*`, never `^\s*`: \s crosses newlines, and a run of blank lines
 # would then be rescanned from every line start in it (quadratic).
 # The titles are written in lower case: on the lower-cased text of an ASCII letter, LOWER_CASE[title]
-# (the same source without re.I, below the credentials' patterns) finds the same matches at the same
+# (the same source without re.I, after the case summary's patterns) finds the same matches at the same
 # places, by sre's literal-prefix scan (re.I compares character by character: 30 µs against 1.4 µs
 # over a 4 kB letter).
 NOTICE_TITLE = re.compile(r"notice\s+of\s+independent\s+medical\s+review\s+determination", I)
@@ -78,12 +78,6 @@ NOTICE_BOARD = re.compile(
     r"board\s+certified\s+in\s+(?P<board>.{1,120}?)(?:,?\s+has\s+a\s+sub-?specialty\s+in\s+(?P<sub>.{1,120}?))?"
     r",?\s+and\s+is\s+licensed\s+to\s+practice\s+in\s+(?P<states>.{1,300}?)\.", I | S)
 
-# The patterns above written in lower case (titles, header labels, dates, the 2013 notice's header
-# and board), without re.I: for the lower-cased text of an ASCII letter (pipeline.layouts.find)
-LOWER_CASE = {p: re.compile(p.pattern, p.flags & ~I) for p in
-              (NOTICE_TITLE, FINAL_TITLE, DECISIONS_TITLE, SUMMARY_TITLE, CREDENTIALS_TITLE, NOTICE_DETERMINED,
-               DATE, HEADER_LABEL, PRIORITY, NOTICE_CLOSING, NOTICE_BOARD, *NOTICE_HEADER_FIELDS.values())}
-
 # Separators start where a run of spaces starts ((?<!\s)), so a long run is not rescanned from each space in it
 LIST_SEPARATOR = re.compile(r"(?<!\s)\s*[,;]\s*")                         # 'Texas,New York, California'
 STATE_SEPARATOR = re.compile(r"(?<!\s)\s*(?:[,;]|\band\b)\s*", I)         # 'California and Arizona'
@@ -97,15 +91,22 @@ AGE_SEX = re.compile(
     rf"""\b(?:(?P<age>\d{{1,3}})|(?P<age_words>(?:{TENS})(?:[\s-](?:{UNITS}))?))[\s-]*
         (?:(?:year|yr)s?[\s-]*old\b|y/o\b|y\.o\.|yo\b)[\s,]*(?:(?P<sex>male|female|man|woman|gentleman|lady)\b)?""", I | X)
 AGE_ONLY = re.compile(r"\b(?:now\s+)?aged?\s+(?P<age>\d{1,3})\b", I)      # 'age 44', 'now age 56'
-TITLE_SEX = re.compile(r"\b(?P<title>Mr|Mrs|Ms|Miss)\b\.?", I)               # 'Ms. [Redacted]'
+TITLE_SEX = re.compile(r"\b(?P<title>mr|mrs|ms|miss)\b\.?", I)               # 'Ms. [Redacted]'
 SEX_WORD = re.compile(r"\b(?P<sex>male|female|man|woman|gentleman|lady)\b", I)
 PRONOUN = re.compile(r"\b(?P<pronoun>he|him|his|she|her|hers)\b", I)      # 'She reported ...' when no sex word
 # 'sustained an industrial injury on 10-13-16', 'with a date of injury of 3/14/2011',
 # 'was injured at work on July 3, 2012', 'DOI: 1/5/10', '(DOI 3/4/2014)', 'injured on or about 7/1/2013'
 INJURY_DATE = re.compile(
-    r"""(?:(?:\binjur(?:y|ed|ies)\b|\bDOI\b)[^.;]{0,40}?(?:\bon|\bof|\bdated|:)\s+|\bDOI\b[:\s]*)
+    r"""(?:(?:\binjur(?:y|ed|ies)\b|\bdoi\b)[^.;]{0,40}?(?:\bon|\bof|\bdated|:)\s+|\bdoi\b[:\s]*)
         (?:or\s+about\s+|about\s+|approximately\s+)?
         (?P<date>[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})""", I | X)
+
+# The patterns above written in lower case (titles, header labels, dates, the 2013 notice's header
+# and board, the case summary's), without re.I: for the lower-cased text of an ASCII letter (pipeline.layouts.find)
+LOWER_CASE = {p: re.compile(p.pattern, p.flags & ~I) for p in
+              (NOTICE_TITLE, FINAL_TITLE, DECISIONS_TITLE, SUMMARY_TITLE, CREDENTIALS_TITLE, NOTICE_DETERMINED,
+               DATE, HEADER_LABEL, PRIORITY, NOTICE_CLOSING, NOTICE_BOARD, *NOTICE_HEADER_FIELDS.values(),
+               AGE_SEX, AGE_ONLY, TITLE_SEX, SEX_WORD, PRONOUN, INJURY_DATE)}
 
 # ---------------------------------------------------------------- decision headings (final layouts)
 # 'MRI of the right shoulder without contrast: Upheld', 'Xanax 0.5 mg #90:  Upheld', a lone 'Overturned'

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from pipeline.clean import normalise, undouble_newlines
 from pipeline.extract.dates import parse_date
-from pipeline.extract.letter import age_sex, usps_codes
+from pipeline.extract.letter import age_sex, usps_codes, words_number
 from pipeline.layouts.final import header_fields
 
 SCRAMBLED = ("Case Number: CM16-0213037\nDate Assigned: 11/09/2016 Date of Injury:  10/13/2016\n"
@@ -48,6 +48,11 @@ def test_parse_date(text, date):
 ])
 def test_age_sex(summary, age, sex):
     assert age_sex(summary) == (age, sex)
+
+
+@pytest.mark.parametrize("words, number", [("fifty-two", 52), ("Sixty", 60), ("twenty one", 21), ("ninety-nine", 99)])
+def test_words_number(words, number):
+    assert words_number(words) == number
 
 
 @pytest.mark.parametrize("states, codes", [
