@@ -8,6 +8,8 @@ decision rationale.
 """
 from __future__ import annotations
 
+import re
+
 from pipeline.clean import fold
 from pipeline import patterns as rx
 from pipeline.layouts import ItemBlock, LetterParts, find, find_all, lowered
@@ -72,12 +74,31 @@ def _alone_on_line(text: str, start: int, end: int) -> bool:
     return not text[line_start:start].strip() and not text[end:line_end if line_end >= 0 else len(text)].strip()
 
 
-def _outcome_markers(lines: list[str]) -> list[tuple[int, str]]:
-    """(index of the heading's last line, outcome) for every decision heading."""
+def _lines_containing(text: str, words: tuple[str, ...]) -> list[int]:
+    """Indices of the lines of text that contain one of the words, in order: str.find over the
+    whole text instead of a test of every line."""
+    found = []
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            found.append(at)
+            at = text.find(word, at + 1)
+    out: list[int] = []
+    line = prev = 0
+    for at in sorted(found):
+        line += text.count("\n", prev, at)
+        prev = at
+        if not out or out[-1] != line:
+            out.append(line)
+    return out
+
+
+def _outcome_markers(lines: list[str], candidates: list[int]) -> list[tuple[int, str]]:
+    """(index of the heading's last line, outcome) for every decision heading; candidates are the
+    indices of the lines that contain 'Upheld' or 'Overturned'."""
     out = []
-    for i, line in enumerate(lines):
-        if "Upheld" not in line and "Overturned" not in line:
-            continue
+    for i in candidates:
+        line = lines[i]
         m = rx.OUTCOME_LINE.search(line)
         if not m or rx.BLOCK_LABEL.match(line):
             continue
@@ -115,13 +136,12 @@ def _heading(lines: list[str], end: int, floor: int) -> tuple[int, str]:
     return start, fold("\n".join(parts)).rstrip(":").strip().strip('"').strip()
 
 
-def _labelled(lines: list[str]) -> dict[str, str]:
-    """{'claims' | 'reviewer' | 'rationale': text} of one decision's body."""
-    marks = [(i, m) for i, line in enumerate(lines)
-             if ("guideline" in line or "rationale" in line) and (m := rx.BLOCK_LABEL.match(line))]
+def _labelled(lines: list[str], marks: list[tuple[int, re.Match[str]]], stop: int) -> dict[str, str]:
+    """{'claims' | 'reviewer' | 'rationale': text} of one decision's body: marks are its labelled
+    lines (index, BLOCK_LABEL match), stop the index of the line after the body."""
     out: dict[str, str] = {}
     for k, (i, m) in enumerate(marks):
-        end = marks[k + 1][0] if k + 1 < len(marks) else len(lines)
+        end = marks[k + 1][0] if k + 1 < len(marks) else stop
         label = m["label"].lower()
         key = "claims" if label.startswith("claims") else "reviewer" if label.startswith("maximus") else "rationale"
         out.setdefault(key, fold("\n".join([lines[i][m.end():], *lines[i + 1:end]])))
@@ -130,9 +150,11 @@ def _labelled(lines: list[str]) -> dict[str, str]:
 
 def decision_blocks(decisions: str) -> tuple[ItemBlock, ...]:
     lines = decisions.split("\n")
-    markers = _outcome_markers(lines)
-    claims = [i for i, line in enumerate(lines)
-              if "laims" in line and (m := rx.BLOCK_LABEL.match(line)) and m["label"].lower().startswith("claims")]
+    markers = _outcome_markers(lines, _lines_containing(decisions, ("Upheld", "Overturned")))
+    labelled = [(i, m) for i in _lines_containing(decisions, ("laims", "guideline", "rationale"))
+                if (m := rx.BLOCK_LABEL.match(lines[i]))]
+    claims = [i for i, m in labelled if "laims" in lines[i] and m["label"].lower().startswith("claims")]
+    body_marks = [(i, m) for i, m in labelled if "guideline" in lines[i] or "rationale" in lines[i]]
     # Every 'Claims Administrator guideline:' belongs to a decision; one with no outcome heading
     # before it is a decision whose outcome cannot be read.
     ends: list[tuple[int, str | None]] = []
@@ -151,7 +173,7 @@ def decision_blocks(decisions: str) -> tuple[ItemBlock, ...]:
     blocks = []
     for k, (start, end, heading, outcome) in enumerate(spans):
         stop = spans[k + 1][0] if k + 1 < len(spans) else len(lines)
-        part = _labelled(lines[end + 1:stop])
+        part = _labelled(lines, [(i, m) for i, m in body_marks if end < i < stop], stop)
         blocks.append(ItemBlock(number=k + 1, heading=heading, outcome=outcome,
                                 claims_line=part.get("claims", ""), reviewer_line=part.get("reviewer", ""),
                                 rationale=part.get("rationale", "")))
