@@ -67,7 +67,7 @@ def normalise(text: str) -> str:
                 text = text.replace(odd, plain)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\t", " ")
     text = "\n".join([line.rstrip(" ") for line in undouble_newlines(text).split("\n")]) + "\n"   # 4× a regex
-    if "Page" in text:
+    if "Page" in text and rx.PAGE_NUMBER.search(text.lower()):
         text = rx.PAGE_FURNITURE.sub("", text)
     return text.strip("\n") + "\n"
 

@@ -46,6 +46,9 @@ PAGE_FURNITURE = re.compile(
     r"""^[ \t]*(?:(?:MAXIMUS\s+Case\s+Number:\s*)?CM\d{2}-\d{7}[ \t]*\n[ \t]*)?
         Page\s+\d+\s+of\s+\d+[ \t]*(?:\n|$)
         (?:[ \t]*(?:MAXIMUS\s+Case\s+Number:\s*)?CM\d{2}-\d{7}[ \t]*(?:\n|$))?""", I | M | X)
+# What every PAGE_FURNITURE match contains, lower-cased: a letter whose lower-cased text has none has no
+# page furniture (a case-sensitive search by literal prefix, where PAGE_FURNITURE tries every position)
+PAGE_NUMBER = re.compile(r"page\s+\d+\s+of\s+\d+")                         # 'page 2 of 3'
 
 # ---------------------------------------------------------------- 2016 header table
 CASE_NUMBER = re.compile(r"\b(?P<case>CM\d{2}-\d{7})\b")                    # 'CM16-0213037'
