@@ -44,7 +44,7 @@ def header_fields(header: str) -> dict[str, str]:
     low = lowered(header)
     tokens = sorted([(m.start(), m.end(), HEADER_FIELDS[name]) for m in find_all(rx.HEADER_LABEL, header, low)
                      if (name := fold(m["label"]).lower()) in HEADER_FIELDS]
-                    + [(m.start(), m.end(), None) for m in find_all(rx.DATE, header, low)])
+                    + [(a, b, None) for a, b in _date_spans(header, low)])
     labels: list[tuple[int, int, str]] = []
     dates: list[str] = []
 
@@ -65,6 +65,22 @@ def header_fields(header: str) -> dict[str, str]:
     pair()
     if m := find(rx.PRIORITY, header, low):
         out["priority"] = m["priority"].capitalize()
+    return out
+
+
+def _date_spans(text: str, low: str | None) -> list[tuple[int, int]]:
+    """(start, end) of every DATE in the text, as DATE.finditer finds them; in the lower-cased text
+    of an ASCII letter, tried only where a date can start."""
+    if low is None:
+        return [m.span() for m in rx.DATE.finditer(text)]
+    date = rx.LOWER_CASE[rx.DATE]
+    starts = sorted([m.start() for m in rx.DIGIT_RUN.finditer(low)] + [m.start() for m in rx.MONTH_START.finditer(low)])
+    out: list[tuple[int, int]] = []
+    end = 0
+    for at in starts:
+        if at >= end and (m := date.match(low, at)):
+            out.append(m.span())
+            end = m.end()
     return out
 
 
