@@ -27,7 +27,7 @@ LINE_END_HYPHEN = re.compile(r"-(?<=[A-Za-z]-)[ \t]*\n[ \t]*(?=[a-z])")
 # A line-start pattern (re.M) begins `^[ \t]*`, never `^\s*`: \s crosses newlines, and a run of blank lines
 # would then be rescanned from every line start in it (quadratic).
 # The titles are written in lower case: on the lower-cased text of an ASCII letter, LOWER_CASE[title]
-# (the same source without re.I, after the case summary's patterns) finds the same matches at the same
+# (the same source without re.I, after the 2013 determinations) finds the same matches at the same
 # places, by sre's literal-prefix scan (re.I compares character by character: 30 µs against 1.4 µs
 # over a 4 kB letter).
 NOTICE_TITLE = re.compile(r"notice\s+of\s+independent\s+medical\s+review\s+determination", I)
@@ -36,8 +36,8 @@ DECISIONS_TITLE = re.compile(r"imr\s+issues\s*,\s*decisions\s+and\s+rationales",
 SUMMARY_TITLE = re.compile(r"clinical\s+case\s+summary", I)        # final layouts
 CREDENTIALS_TITLE = re.compile(r"the\s+expert\s+reviewer\s+has\s+the\s+following\s+credentials:?", I)
 NOTICE_DETERMINED = re.compile(r"maximus\s*federal\s*services,?\s*inc\.?\s*has\s*determined", I)
-NOTICE_SUMMARY = re.compile(r"^[ \t]*Case\s+Summary:", I | M)          # 'Case Summary:' (2013)
-NOTICE_DOCUMENTS = re.compile(r"^[ \t]*Documents\s+Reviewed\s+for\s+Determination:", I | M)
+NOTICE_SUMMARY = re.compile(r"^[ \t]*case\s+summary:", I | M)          # 'Case Summary:' (2013)
+NOTICE_DOCUMENTS = re.compile(r"^[ \t]*documents\s+reviewed\s+for\s+determination:", I | M)
 NOTICE_CLOSING = re.compile(r"this\s+determination\s+is\s+final\s+and\s+binding", I)
 
 # Page furniture of multi-page letters: 'Page 2 of 3' with the case-number line printed next to it
@@ -109,13 +109,6 @@ INJURY_DATE = re.compile(
         (?:or\s+about\s+|about\s+|approximately\s+)?
         (?P<date>[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})""", I | X)
 
-# The patterns above written in lower case (titles, header labels, dates, the 2013 notice's header
-# and board, the case summary's), without re.I: for the lower-cased text of an ASCII letter (pipeline.layouts.find)
-LOWER_CASE = {p: re.compile(p.pattern, p.flags & ~I) for p in
-              (NOTICE_TITLE, FINAL_TITLE, DECISIONS_TITLE, SUMMARY_TITLE, CREDENTIALS_TITLE, NOTICE_DETERMINED,
-               DATE, HEADER_LABEL, PRIORITY, NOTICE_CLOSING, NOTICE_BOARD, *NOTICE_HEADER_FIELDS.values(),
-               AGE_SEX, AGE_ONLY, TITLE_SEX, SEX_WORD, PRONOUN, INJURY_DATE)}
-
 # ---------------------------------------------------------------- decision headings (final layouts)
 # 'MRI of the right shoulder without contrast: Upheld', 'Xanax 0.5 mg #90:  Upheld', a lone 'Overturned'
 OUTCOME_LINE = re.compile(r"(?:^|:)[ \t]*(?P<outcome>Upheld|Overturned)\.?[ \t]*$", M)
@@ -140,13 +133,35 @@ BLOCK_LABEL = re.compile(
 # The heading is bounded (the longest real one is under 450 characters) so that a determination
 # with no ending phrase does not scan the rest of the text from every start.
 NOTICE_DETERMINATION = re.compile(
-    r"""(?P<n>\d{1,2})\)\s*MAXIMUS\s*Federal\s*Services,?\s*Inc\.?\s*has\s*determined\s*the\s*request\s*for\s*
+    r"""(?P<n>\d{1,2})\)\s*maximus\s*federal\s*services,?\s*inc\.?\s*has\s*determined\s*the\s*request\s*for\s*
         (?P<heading>.{1,600}?)\s*\bis\s*(?P<negation>not)?\s*medically\s*necessary\s*and\s*appropriate""", I | X | S)
-NOTICE_REGARDING = re.compile(r"^[ \t]*(?P<n>\d{1,2})\)\s*Regarding\s+the\s+request\s+for\b", I | M)
+NOTICE_REGARDING = re.compile(r"^[ \t]*(?P<n>\d{1,2})\)\s*regarding\s+the\s+request\s+for\b", I | M)
 NOTICE_BLOCK_LABEL = re.compile(
-    r"""^[ \t]*(?P<label>Medical\s+Treatment\s+Guideline\(s\)\s+Used\s+by\s+the\s+Claims\s+Administrator
-        |Medical\s+Treatment\s+Guideline\(s\)\s+Used\s+by\s+the\s+Expert\s+Reviewer
-        |Rationale\s+for\s+the\s+Decision)\s*:""", I | M | X)
+    r"""^[ \t]*(?P<label>medical\s+treatment\s+guideline\(s\)\s+used\s+by\s+the\s+claims\s+administrator
+        |medical\s+treatment\s+guideline\(s\)\s+used\s+by\s+the\s+expert\s+reviewer
+        |rationale\s+for\s+the\s+decision)\s*:""", I | M | X)
+
+# The patterns above written in lower case (titles, header labels, dates, the 2013 notice's header,
+# board, sections and determinations, the case summary's), without re.I: for the lower-cased text of
+# an ASCII letter (pipeline.layouts.find, find_all, find_cued)
+LOWER_CASE = {p: re.compile(p.pattern, p.flags & ~I) for p in
+              (NOTICE_TITLE, FINAL_TITLE, DECISIONS_TITLE, SUMMARY_TITLE, CREDENTIALS_TITLE, NOTICE_DETERMINED,
+               DATE, HEADER_LABEL, PRIORITY, NOTICE_CLOSING, NOTICE_BOARD, *NOTICE_HEADER_FIELDS.values(),
+               AGE_SEX, AGE_ONLY, TITLE_SEX, SEX_WORD, PRONOUN, INJURY_DATE,
+               NOTICE_SUMMARY, NOTICE_DOCUMENTS, NOTICE_DETERMINATION, NOTICE_REGARDING, NOTICE_BLOCK_LABEL)}
+
+# Cues of the lower-case patterns that sre would try at every position (they start with '^' or a
+# digit): pattern → (cues, back). Every match holds a match of a cue (a literal-prefix pattern) and
+# starts at most `back` characters before it or, with back None, at the start of its line
+# (pipeline.layouts.find_cued tries only those places).
+CUES = {
+    NOTICE_DETERMINATION: ((re.compile(r"\)\s*maximus"),), 2),                 # '1) MAXIMUS Federal Services ...'
+    NOTICE_REGARDING: ((re.compile(r"\)\s*regarding"),), None),                # '1) Regarding the request for'
+    NOTICE_BLOCK_LABEL: ((re.compile(r"medical\s+treatment"), re.compile(r"rationale\s+for")), None),
+    NOTICE_SUMMARY: ((re.compile(r"case\s+summary:"),), None),
+    NOTICE_DOCUMENTS: ((re.compile(r"documents\s+reviewed"),), None),
+    NOTICE_HEADER_FIELDS["decision_date"]: ((re.compile(r"dated:"),), None),      # 'Dated: 8/29/2013'
+}
 
 # ---------------------------------------------------------------- guideline citations
 DECISION_BASED_ON = re.compile(r"Decision\s+based\s+on\s+", I)             # one per cited group

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pipeline.clean import fold
 from pipeline import patterns as rx
-from pipeline.layouts import ItemBlock, LetterParts, find, lowered, written
+from pipeline.layouts import ItemBlock, LetterParts, find, find_all, lowered, written
 
 NAME = "notice_2013"
 
@@ -26,37 +26,38 @@ def _header(text: str, low: str | None) -> dict[str, str]:
     return header
 
 
-def _determinations(text: str) -> dict[int, tuple[str, str]]:
+def _determinations(text: str, low: str | None) -> dict[int, tuple[str, str]]:
     """{n: (heading, outcome)} from the first numbered list (the list is printed twice)."""
     out: dict[int, tuple[str, str]] = {}
-    for m in rx.NOTICE_DETERMINATION.finditer(text):
+    for m in find_all(rx.NOTICE_DETERMINATION, text, low):
         n = int(m["n"])
         if n not in out:
-            out[n] = (fold(m["heading"]), "upheld" if m["negation"] else "overturned")
+            out[n] = (fold(written(text, m, "heading")), "upheld" if m["negation"] else "overturned")
     return out
 
 
-def _labelled(block: str) -> dict[str, str]:
-    """{label start word: text after it} for the labelled paragraphs of one item block."""
-    marks = list(rx.NOTICE_BLOCK_LABEL.finditer(block))
+def _labelled(text: str, low: str | None, start: int, stop: int) -> dict[str, str]:
+    """{label start word: text after it} for the labelled paragraphs of one item block, text[start:stop]
+    (start is a line start)."""
+    marks = list(find_all(rx.NOTICE_BLOCK_LABEL, text, low, start, stop))
     out = {}
     for k, m in enumerate(marks):
-        end = marks[k + 1].start() if k + 1 < len(marks) else len(block)
+        end = marks[k + 1].start() if k + 1 < len(marks) else stop
         label = fold(m["label"]).lower()
         key = "claims" if "claims" in label else "reviewer" if "expert" in label else "rationale"
-        out[key] = fold(block[m.end():end])
+        out[key] = fold(text[m.end():end])
     return out
 
 
 def _blocks(text: str, low: str | None) -> tuple[ItemBlock, ...]:
-    determinations = _determinations(text)
+    determinations = _determinations(text, low)
     closing = find(rx.NOTICE_CLOSING, text, low)
     body_end = closing.start() if closing else len(text)
-    starts = [m for m in rx.NOTICE_REGARDING.finditer(text) if m.start() < body_end]
+    starts = [m for m in find_all(rx.NOTICE_REGARDING, text, low) if m.start() < body_end]
     sections: dict[int, dict[str, str]] = {}
     for k, m in enumerate(starts):
         end = starts[k + 1].start() if k + 1 < len(starts) else body_end
-        sections.setdefault(int(m["n"]), _labelled(text[m.start():end]))
+        sections.setdefault(int(m["n"]), _labelled(text, low, m.start(), end))
     blocks = []
     for n in sorted(set(determinations) | set(sections)):
         heading, outcome = determinations.get(n, ("", None))
@@ -76,8 +77,8 @@ def parse(text: str) -> LetterParts:
         specialties = tuple(fold(s) for s in (written(text, m, "board"), written(text, m, "sub")) if s)
         states = tuple(s for s in rx.STATE_SEPARATOR.split(fold(written(text, m, "states"))) if s)
     summary = ""
-    if m := rx.NOTICE_SUMMARY.search(text):
-        end = rx.NOTICE_DOCUMENTS.search(text, m.end())
+    if m := find(rx.NOTICE_SUMMARY, text, low):
+        end = find(rx.NOTICE_DOCUMENTS, text, low, m.end())
         summary = text[m.end():end.start() if end else None]
     return LetterParts(layout=NAME, header=_header(text, low), states=states, specialties=specialties,
                        summary=summary, blocks=_blocks(text, low))
