@@ -77,4 +77,9 @@ def fold(text: str) -> str:
     ('anti-\ninflammatory' → 'anti-inflammatory')."""
     if "-\n" in text or "- \n" in text:
         text = rx.LINE_END_HYPHEN.sub("-", text)
+    flat = text.replace("\n", " ")
+    if flat.isprintable():    # then its only whitespace is ' ' (every other is unprintable): no split into words
+        if "  " in flat:
+            flat = rx.SPACE_RUN.sub(" ", flat)
+        return flat.strip(" ")
     return " ".join(text.split())

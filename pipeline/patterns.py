@@ -22,6 +22,7 @@ DATE = re.compile(
 # ---------------------------------------------------------------- cleaning (pipeline.clean)
 # 'anti-\ninflammatory': the '-' first (its letter checked behind it), so sre scans for it by its literal prefix
 LINE_END_HYPHEN = re.compile(r"-(?<=[A-Za-z]-)[ \t]*\n[ \t]*(?=[a-z])")
+SPACE_RUN = re.compile(r"  +")                                              # 'MRI:  Upheld' → one space
 
 # ---------------------------------------------------------------- layouts and sections
 # A line-start pattern (re.M) begins `^[ \t]*`, never `^\s*`: \s crosses newlines, and a run of blank lines
