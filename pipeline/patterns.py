@@ -14,26 +14,32 @@ I, X, M, S = re.I, re.X, re.M, re.S
 DATE = re.compile(
     r"""(?<![\d/-])(?:
           (?P<m>\d{1,2})\s*[/.-]\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<y>\d{4}|\d{2})   # 11/09/2016, 10-13-16, 2/26/86
-        | (?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+
+        | (?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+
           (?P<day>\d{1,2}),?\s+(?P<year>\d{4})                                   # July 12, 2013
         | (?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})                              # 2016-11-09
         )(?![\d/])""", I | X)
 
 # ---------------------------------------------------------------- cleaning (pipeline.clean)
-ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\t]")   # no-break, thin, ideographic spaces; tabs
-LINE_END_HYPHEN = re.compile(r"(?<=[A-Za-z])-[ \t]*\n[ \t]*(?=[a-z])")      # 'anti-\ninflammatory'
+# 'anti-\ninflammatory': the '-' first (its letter checked behind it), so sre scans for it by its literal prefix
+LINE_END_HYPHEN = re.compile(r"-(?<=[A-Za-z]-)[ \t]*\n[ \t]*(?=[a-z])")
+SPACE_RUN = re.compile(r"  +")                                              # 'MRI:  Upheld' → one space
 
 # ---------------------------------------------------------------- layouts and sections
 # A line-start pattern (re.M) begins `^[ \t]*`, never `^\s*`: \s crosses newlines, and a run of blank lines
 # would then be rescanned from every line start in it (quadratic).
-NOTICE_TITLE = re.compile(r"Notice\s+of\s+Independent\s+Medical\s+Review\s+Determination", I)
-FINAL_TITLE = re.compile(r"HOW\s+THE\s+IMR\s+FINAL\s+DETERMINATION\s+WAS\s+MADE", I)
-DECISIONS_TITLE = re.compile(r"IMR\s+ISSUES\s*,\s*DECISIONS\s+AND\s+RATIONALES", I)
-SUMMARY_TITLE = re.compile(r"CLINICAL\s+CASE\s+SUMMARY", I)        # final layouts
-CREDENTIALS_TITLE = re.compile(r"The\s+Expert\s+Reviewer\s+has\s+the\s+following\s+credentials:?", I)
-NOTICE_SUMMARY = re.compile(r"^[ \t]*Case\s+Summary:", I | M)          # 'Case Summary:' (2013)
-NOTICE_DOCUMENTS = re.compile(r"^[ \t]*Documents\s+Reviewed\s+for\s+Determination:", I | M)
-NOTICE_CLOSING = re.compile(r"This\s+determination\s+is\s+final\s+and\s+binding", I)
+# The titles are written in lower case: on the lower-cased text of an ASCII letter, LOWER_CASE[title]
+# (the same source without re.I, after the 2013 determinations) finds the same matches at the same
+# places, by sre's literal-prefix scan (re.I compares character by character: 30 µs against 1.4 µs
+# over a 4 kB letter).
+NOTICE_TITLE = re.compile(r"notice\s+of\s+independent\s+medical\s+review\s+determination", I)
+FINAL_TITLE = re.compile(r"how\s+the\s+imr\s+final\s+determination\s+was\s+made", I)    # 'HOW THE IMR FINAL ...'
+DECISIONS_TITLE = re.compile(r"imr\s+issues\s*,\s*decisions\s+and\s+rationales", I)
+SUMMARY_TITLE = re.compile(r"clinical\s+case\s+summary", I)        # final layouts
+CREDENTIALS_TITLE = re.compile(r"the\s+expert\s+reviewer\s+has\s+the\s+following\s+credentials:?", I)
+NOTICE_DETERMINED = re.compile(r"maximus\s*federal\s*services,?\s*inc\.?\s*has\s*determined", I)
+NOTICE_SUMMARY = re.compile(r"^[ \t]*case\s+summary:", I | M)          # 'Case Summary:' (2013)
+NOTICE_DOCUMENTS = re.compile(r"^[ \t]*documents\s+reviewed\s+for\s+determination:", I | M)
+NOTICE_CLOSING = re.compile(r"this\s+determination\s+is\s+final\s+and\s+binding", I)
 
 # Page furniture of multi-page letters: 'Page 2 of 3' with the case-number line printed next to it
 # ('CM13-0004318' or 'MAXIMUS Case Number: CM13-0011562'), above or below.
@@ -41,25 +47,33 @@ PAGE_FURNITURE = re.compile(
     r"""^[ \t]*(?:(?:MAXIMUS\s+Case\s+Number:\s*)?CM\d{2}-\d{7}[ \t]*\n[ \t]*)?
         Page\s+\d+\s+of\s+\d+[ \t]*(?:\n|$)
         (?:[ \t]*(?:MAXIMUS\s+Case\s+Number:\s*)?CM\d{2}-\d{7}[ \t]*(?:\n|$))?""", I | M | X)
+# What every PAGE_FURNITURE match contains, lower-cased: a letter whose lower-cased text has none has no
+# page furniture (a case-sensitive search by literal prefix, where PAGE_FURNITURE tries every position)
+PAGE_NUMBER = re.compile(r"page\s+\d+\s+of\s+\d+")                         # 'page 2 of 3'
 
 # ---------------------------------------------------------------- 2016 header table
 CASE_NUMBER = re.compile(r"\b(?P<case>CM\d{2}-\d{7})\b")                    # 'CM16-0213037'
 # The PDF text scrambles labels and values: 'Priority:  Standard Application \nReceived:  \n11/03/2016'
-HEADER_LABEL = re.compile(
-    r"""(?P<label>Date\s+Assigned|Date\s+of\s+Injury|Decision\s+Date|UR\s+Denial\s+Date
-        |Application\s+Received|Priority)\s*:""", I | X)
-PRIORITY = re.compile(r"\b(?P<priority>Standard|Expedited)\b", I)          # 'Priority: Standard'
+HEADER_LABEL = re.compile(     # lower case, for LOWER_CASE: 'Date Assigned:', 'UR Denial Date:'
+    r"""(?P<label>date\s+assigned|date\s+of\s+injury|decision\s+date|ur\s+denial\s+date
+        |application\s+received|priority)\s*:""", I | X)
+PRIORITY = re.compile(r"\b(?P<priority>standard|expedited)\b", I)          # 'Priority: Standard'
+# Where a DATE can start in lower-cased text: a run of digits ('11/09/2016'), the first letter of a
+# month ('july 12, 2013'), found by their first characters; DATE, which starts with a lookbehind, is
+# otherwise tried at every position (20 µs over a 200-character header)
+DIGIT_RUN = re.compile(r"\d+")
+MONTH_START = re.compile(r"j(?=an|u[nl])|f(?=eb)|m(?=a[ry])|a(?=pr|ug)|s(?=ep)|o(?=ct)|n(?=ov)|d(?=ec)")
 
 # ---------------------------------------------------------------- 2013 notice header
 NOTICE_HEADER_FIELDS = {
     # field -> pattern with a group 'date'
-    "decision_date": re.compile(r"^[ \t]*Dated:\s*(?P<date>[^\n]+)", I | M),                # 'Dated: 8/29/2013'
-    "ur_denial_date": re.compile(r"Date\s+of\s+UR\s+Decision:\s*(?P<date>[^\n]+)", I),   # 'Date of UR Decision: 7/12/2013'
-    "date_of_injury": re.compile(r"Date\s+of\s+Injury:\s*(?P<date>[^\n]+)", I),          # 'Date of Injury: 3/14/2011'
-    "application_received": re.compile(r"IMR\s+Application\s+Received:\s*(?P<date>[^\n]+)", I),
+    "decision_date": re.compile(r"^[ \t]*dated:\s*(?P<date>[^\n]+)", I | M),                # 'Dated: 8/29/2013'
+    "ur_denial_date": re.compile(r"date\s+of\s+ur\s+decision:\s*(?P<date>[^\n]+)", I),   # 'Date of UR Decision: 7/12/2013'
+    "date_of_injury": re.compile(r"date\s+of\s+injury:\s*(?P<date>[^\n]+)", I),          # 'Date of Injury: 3/14/2011'
+    "application_received": re.compile(r"imr\s+application\s+received:\s*(?P<date>[^\n]+)", I),
     # 'A Notice of Assignment and Request for Information was provided to the above parties on 8/9/2013'
     "date_assigned": re.compile(
-        r"Notice\s+of\s+Assignment\s+and\s+Request\s+for\s+Information\s+was\s+provided\s+to\s+the"
+        r"notice\s+of\s+assignment\s+and\s+request\s+for\s+information\s+was\s+provided\s+to\s+the"
         r"\s+above\s+parties\s+on\s+(?P<date>[^\n.]+)", I),
 }
 
@@ -70,8 +84,9 @@ SPECIALTY = re.compile(r"Certification\(s\)/Specialty:\s*(?P<specialties>.*)", I
 # The spans are bounded (the longest real board, subspecialty or state list is under 100
 # characters): unbounded, every 'Board Certified in' with no ending would scan the rest of the text.
 NOTICE_BOARD = re.compile(
-    r"Board\s+Certified\s+in\s+(?P<board>.{1,120}?)(?:,?\s+has\s+a\s+sub-?specialty\s+in\s+(?P<sub>.{1,120}?))?"
+    r"board\s+certified\s+in\s+(?P<board>.{1,120}?)(?:,?\s+has\s+a\s+sub-?specialty\s+in\s+(?P<sub>.{1,120}?))?"
     r",?\s+and\s+is\s+licensed\s+to\s+practice\s+in\s+(?P<states>.{1,300}?)\.", I | S)
+
 # Separators start where a run of spaces starts ((?<!\s)), so a long run is not rescanned from each space in it
 LIST_SEPARATOR = re.compile(r"(?<!\s)\s*[,;]\s*")                         # 'Texas,New York, California'
 STATE_SEPARATOR = re.compile(r"(?<!\s)\s*(?:[,;]|\band\b)\s*", I)         # 'California and Arizona'
@@ -85,13 +100,13 @@ AGE_SEX = re.compile(
     rf"""\b(?:(?P<age>\d{{1,3}})|(?P<age_words>(?:{TENS})(?:[\s-](?:{UNITS}))?))[\s-]*
         (?:(?:year|yr)s?[\s-]*old\b|y/o\b|y\.o\.|yo\b)[\s,]*(?:(?P<sex>male|female|man|woman|gentleman|lady)\b)?""", I | X)
 AGE_ONLY = re.compile(r"\b(?:now\s+)?aged?\s+(?P<age>\d{1,3})\b", I)      # 'age 44', 'now age 56'
-TITLE_SEX = re.compile(r"\b(?P<title>Mr|Mrs|Ms|Miss)\b\.?", I)               # 'Ms. [Redacted]'
+TITLE_SEX = re.compile(r"\b(?P<title>mr|mrs|ms|miss)\b\.?", I)               # 'Ms. [Redacted]'
 SEX_WORD = re.compile(r"\b(?P<sex>male|female|man|woman|gentleman|lady)\b", I)
 PRONOUN = re.compile(r"\b(?P<pronoun>he|him|his|she|her|hers)\b", I)      # 'She reported ...' when no sex word
 # 'sustained an industrial injury on 10-13-16', 'with a date of injury of 3/14/2011',
 # 'was injured at work on July 3, 2012', 'DOI: 1/5/10', '(DOI 3/4/2014)', 'injured on or about 7/1/2013'
 INJURY_DATE = re.compile(
-    r"""(?:(?:\binjur(?:y|ed|ies)\b|\bDOI\b)[^.;]{0,40}?(?:\bon|\bof|\bdated|:)\s+|\bDOI\b[:\s]*)
+    r"""(?:(?:\binjur(?:y|ed|ies)\b|\bdoi\b)[^.;]{0,40}?(?:\bon|\bof|\bdated|:)\s+|\bdoi\b[:\s]*)
         (?:or\s+about\s+|about\s+|approximately\s+)?
         (?P<date>[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})""", I | X)
 
@@ -119,14 +134,35 @@ BLOCK_LABEL = re.compile(
 # The heading is bounded (the longest real one is under 450 characters) so that a determination
 # with no ending phrase does not scan the rest of the text from every start.
 NOTICE_DETERMINATION = re.compile(
-    r"""(?P<n>\d{1,2})\)\s*MAXIMUS\s*Federal\s*Services,?\s*Inc\.?\s*has\s*determined\s*the\s*request\s*for\s*
+    r"""(?P<n>\d{1,2})\)\s*maximus\s*federal\s*services,?\s*inc\.?\s*has\s*determined\s*the\s*request\s*for\s*
         (?P<heading>.{1,600}?)\s*\bis\s*(?P<negation>not)?\s*medically\s*necessary\s*and\s*appropriate""", I | X | S)
-NOTICE_DETERMINED = re.compile(r"MAXIMUS\s*Federal\s*Services,?\s*Inc\.?\s*has\s*determined", I)
-NOTICE_REGARDING = re.compile(r"^[ \t]*(?P<n>\d{1,2})\)\s*Regarding\s+the\s+request\s+for\b", I | M)
+NOTICE_REGARDING = re.compile(r"^[ \t]*(?P<n>\d{1,2})\)\s*regarding\s+the\s+request\s+for\b", I | M)
 NOTICE_BLOCK_LABEL = re.compile(
-    r"""^[ \t]*(?P<label>Medical\s+Treatment\s+Guideline\(s\)\s+Used\s+by\s+the\s+Claims\s+Administrator
-        |Medical\s+Treatment\s+Guideline\(s\)\s+Used\s+by\s+the\s+Expert\s+Reviewer
-        |Rationale\s+for\s+the\s+Decision)\s*:""", I | M | X)
+    r"""^[ \t]*(?P<label>medical\s+treatment\s+guideline\(s\)\s+used\s+by\s+the\s+claims\s+administrator
+        |medical\s+treatment\s+guideline\(s\)\s+used\s+by\s+the\s+expert\s+reviewer
+        |rationale\s+for\s+the\s+decision)\s*:""", I | M | X)
+
+# The patterns above written in lower case (titles, header labels, dates, the 2013 notice's header,
+# board, sections and determinations, the case summary's), without re.I: for the lower-cased text of
+# an ASCII letter (pipeline.layouts.find, find_all, find_cued)
+LOWER_CASE = {p: re.compile(p.pattern, p.flags & ~I) for p in
+              (NOTICE_TITLE, FINAL_TITLE, DECISIONS_TITLE, SUMMARY_TITLE, CREDENTIALS_TITLE, NOTICE_DETERMINED,
+               DATE, HEADER_LABEL, PRIORITY, NOTICE_CLOSING, NOTICE_BOARD, *NOTICE_HEADER_FIELDS.values(),
+               AGE_SEX, AGE_ONLY, TITLE_SEX, SEX_WORD, PRONOUN, INJURY_DATE,
+               NOTICE_SUMMARY, NOTICE_DOCUMENTS, NOTICE_DETERMINATION, NOTICE_REGARDING, NOTICE_BLOCK_LABEL)}
+
+# Cues of the lower-case patterns that sre would try at every position (they start with '^' or a
+# digit): pattern → (cues, back). Every match holds a match of a cue (a literal-prefix pattern) and
+# starts at most `back` characters before it or, with back None, at the start of its line
+# (pipeline.layouts.find_cued tries only those places).
+CUES = {
+    NOTICE_DETERMINATION: ((re.compile(r"\)\s*maximus"),), 2),                 # '1) MAXIMUS Federal Services ...'
+    NOTICE_REGARDING: ((re.compile(r"\)\s*regarding"),), None),                # '1) Regarding the request for'
+    NOTICE_BLOCK_LABEL: ((re.compile(r"medical\s+treatment"), re.compile(r"rationale\s+for")), None),
+    NOTICE_SUMMARY: ((re.compile(r"case\s+summary:"),), None),
+    NOTICE_DOCUMENTS: ((re.compile(r"documents\s+reviewed"),), None),
+    NOTICE_HEADER_FIELDS["decision_date"]: ((re.compile(r"dated:"),), None),      # 'Dated: 8/29/2013'
+}
 
 # ---------------------------------------------------------------- guideline citations
 DECISION_BASED_ON = re.compile(r"Decision\s+based\s+on\s+", I)             # one per cited group

@@ -7,9 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.clean import normalise, undouble_newlines
+from pipeline import patterns as rx
+from pipeline.clean import fold, normalise, undouble_newlines
 from pipeline.extract.dates import parse_date
-from pipeline.extract.letter import age_sex, usps_codes
+from pipeline.extract.letter import age_sex, usps_codes, words_number
 from pipeline.layouts.final import header_fields
 
 SCRAMBLED = ("Case Number: CM16-0213037\nDate Assigned: 11/09/2016 Date of Injury:  10/13/2016\n"
@@ -50,6 +51,11 @@ def test_age_sex(summary, age, sex):
     assert age_sex(summary) == (age, sex)
 
 
+@pytest.mark.parametrize("words, number", [("fifty-two", 52), ("Sixty", 60), ("twenty one", 21), ("ninety-nine", 99)])
+def test_words_number(words, number):
+    assert words_number(words) == number
+
+
 @pytest.mark.parametrize("states, codes", [
     (("California", "North Carolina"), ("CA", "NC")), (("New York", "california"), ("NY", "CA")),
     (("Atlantis",), ()), (("TX",), ("TX",)),
@@ -68,6 +74,13 @@ def test_undouble_newlines():
 def test_page_furniture_removed():
     text = "first part of a sentence\nPage 2 of 3\nCM13-0004318\nsecond part\n"
     assert normalise(text) == "first part of a sentence\nsecond part\n"
+
+
+@given(st.text(alphabet=st.sampled_from("ab- \n\t\r\xa0\u2003\u200b\x1c"), max_size=60) | st.text(max_size=60))
+def test_fold_is_split_and_join(text):
+    """fold's shortcut for text whose only whitespace is spaces and newlines changes nothing."""
+    joined = rx.LINE_END_HYPHEN.sub("-", text) if "-\n" in text or "- \n" in text else text
+    assert fold(text) == " ".join(joined.split())
 
 
 @given(st.text(max_size=500))

@@ -9,7 +9,7 @@ from pipeline.clean import fold
 from pipeline import patterns as rx
 from pipeline.extract.dates import parse_date
 from pipeline.extract.items import ItemFields, extract_item
-from pipeline.layouts import LetterParts, detect
+from pipeline.layouts import LetterParts, detect, find, find_all, lowered, written
 from schemas.codes import read_rows
 
 SEX = {"male": "male", "man": "male", "gentleman": "male", "female": "female", "woman": "female", "lady": "female"}
@@ -81,29 +81,38 @@ def split_specialties(specialties: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
+@cache
+def number_words() -> dict[str, int]:
+    """'fifty' → 50 (schemas/codes/number_words.csv)."""
+    return {row["word"]: int(row["value"]) for row in read_rows("number_words")}
+
+
 def words_number(words: str) -> int:
-    """'fifty-two' → 52, 'sixty' → 60."""
-    tens = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-    units = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
-    parts = words.lower().replace("-", " ").split()
-    return (tens.index(parts[0]) + 2) * 10 + (units.index(parts[1]) + 1 if len(parts) > 1 else 0)
+    """'fifty-two' → 52, 'sixty' → 60: the sum of its words' values."""
+    values = number_words()
+    return sum(values[word] for word in words.lower().replace("-", " ").split())
 
 
 def age_sex(summary: str) -> tuple[int | None, str | None]:
     """'is a 48 year old male' → (48, 'male'); the sex word may also stand apart from the age."""
     text = fold(summary)
+    return _age_sex(text, lowered(text))
+
+
+def _age_sex(text: str, low: str | None) -> tuple[int | None, str | None]:
+    """age_sex of the folded summary, searched in its lower-cased form when it has one."""
     age = sex = None
-    if m := rx.AGE_SEX.search(text):
+    if m := find(rx.AGE_SEX, text, low):
         age = int(m["age"]) if m["age"] else words_number(m["age_words"])
         sex = SEX[m["sex"].lower()] if m["sex"] else None
-    elif m := rx.AGE_ONLY.search(text):
+    elif m := find(rx.AGE_ONLY, text, low):
         age = int(m["age"])
-    if sex is None and (m := rx.TITLE_SEX.search(text[:600])):
+    if sex is None and (m := find(rx.TITLE_SEX, text, low, 0, 600)):
         sex = "male" if m["title"].lower() == "mr" else "female"
-    if sex is None and (m := rx.SEX_WORD.search(text[:600])):
+    if sex is None and (m := find(rx.SEX_WORD, text, low, 0, 600)):
         sex = SEX[m["sex"].lower()]
     if sex is None:   # no sex word: the pronouns the summary uses, when they agree
-        pronouns = {PRONOUNS[m["pronoun"].lower()] for m in rx.PRONOUN.finditer(text)}
+        pronouns = {PRONOUNS[m["pronoun"].lower()] for m in find_all(rx.PRONOUN, text, low)}
         sex = pronouns.pop() if len(pronouns) == 1 else None
     return age, sex
 
@@ -111,9 +120,11 @@ def age_sex(summary: str) -> tuple[int | None, str | None]:
 def extract_parts(parts: LetterParts) -> LetterFields:
     header = parts.header
     dates = {f: parse_date(header.get(f)) for f in DATE_FIELDS}
-    if dates["date_of_injury"] is None and (m := rx.INJURY_DATE.search(fold(parts.summary))):
-        dates["date_of_injury"] = parse_date(m["date"])
-    age, sex = age_sex(parts.summary)
+    summary = fold(parts.summary)
+    low = lowered(summary)
+    if dates["date_of_injury"] is None and (m := find(rx.INJURY_DATE, summary, low)):
+        dates["date_of_injury"] = parse_date(written(summary, m, "date"))
+    age, sex = _age_sex(summary, low)
     readable = [b for b in parts.blocks if b.outcome]
     if not readable:
         raise ExtractError("no_items", f"{parts.layout}: no decision heading with a readable outcome")

@@ -5,7 +5,12 @@ into typed fields, the same way for every layout.
 """
 from __future__ import annotations
 
+import re
+import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+
+from pipeline import patterns as rx
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,3 +45,62 @@ def detect(text: str):
         if module.detect(text):
             return module
     return None
+
+
+def lowered(text: str) -> str | None:
+    """The text lower-cased when it is ASCII (its positions are then the text's), else None."""
+    return text.lower() if text.isascii() else None
+
+
+def find(pattern: re.Pattern[str], text: str, low: str | None, pos: int = 0,
+         endpos: int = sys.maxsize) -> re.Match[str] | None:
+    """pattern.search(text, pos, endpos) for a pattern of rx.LOWER_CASE: on the lower-cased text when there is one
+    (a group's value is then in lower case: written() gives it as written)."""
+    if low is None:
+        return pattern.search(text, pos, endpos)
+    if pattern in rx.CUES:
+        return next(_cued(pattern, low, pos, endpos), None)
+    return rx.LOWER_CASE[pattern].search(low, pos, endpos)
+
+
+def find_all(pattern: re.Pattern[str], text: str, low: str | None, pos: int = 0,
+             endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+    """pattern.finditer(text, pos, endpos), as find() searches."""
+    if low is None:
+        return pattern.finditer(text, pos, endpos)
+    if pattern in rx.CUES:
+        return _cued(pattern, low, pos, endpos)
+    return rx.LOWER_CASE[pattern].finditer(low, pos, endpos)
+
+
+def _cued(pattern: re.Pattern[str], low: str, pos: int, endpos: int) -> Iterator[re.Match[str]]:
+    """LOWER_CASE[pattern].finditer(low, pos, endpos) for a pattern of rx.CUES, tried only where a
+    match can start (by a cue), not at every position."""
+    lower = rx.LOWER_CASE[pattern]
+    cues, back = rx.CUES[pattern]
+    end = pos                     # where the next match may start
+    tried = line_stop = -1        # the last start tried; the end of its line (line mode)
+    for at in sorted(m.start() for cue in cues for m in cue.finditer(low, pos, endpos)):
+        if back is None:
+            if at < line_stop:    # on the line tried last
+                continue
+            starts: Iterable[int] = (low.rfind("\n", max(line_stop, 0), at) + 1,)
+            line_stop = low.find("\n", at)
+            if line_stop < 0:     # the last line
+                line_stop = len(low)
+        else:
+            starts = range(at - back, at + 1)
+        for start in starts:
+            if start < end or start <= tried:
+                continue
+            tried = start
+            if m := lower.match(low, start, endpos):
+                yield m
+                end = m.end()
+                break
+
+
+def written(text: str, m: re.Match[str], group: str) -> str | None:
+    """The group's value as the text writes it (a match of find() may be on the lower-cased text)."""
+    start, end = m.span(group)
+    return text[start:end] if start >= 0 else None

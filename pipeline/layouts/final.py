@@ -8,9 +8,11 @@ decision rationale.
 """
 from __future__ import annotations
 
+import re
+
 from pipeline.clean import fold
 from pipeline import patterns as rx
-from pipeline.layouts import ItemBlock, LetterParts
+from pipeline.layouts import ItemBlock, LetterParts, find, find_all, lowered
 
 NAME_WITH_HEADER = "final_2016"
 NAME_WITHOUT_HEADER = "final_2015"
@@ -21,7 +23,8 @@ HEADER_FIELDS = {"date assigned": "date_assigned", "date of injury": "date_of_in
 
 
 def detect(text: str) -> bool:
-    return bool(rx.FINAL_TITLE.search(text) or rx.DECISIONS_TITLE.search(text))
+    low = lowered(text)
+    return bool(find(rx.FINAL_TITLE, text, low) or find(rx.DECISIONS_TITLE, text, low))
 
 
 def header_fields(header: str) -> dict[str, str]:
@@ -38,9 +41,10 @@ def header_fields(header: str) -> dict[str, str]:
     if m := rx.CASE_NUMBER.search(header):
         out["case_number"] = m["case"]
     # (start, end, field) of each date label ('Priority' has a word for a value: left out), and of each date
-    tokens = sorted([(m.start(), m.end(), HEADER_FIELDS[name]) for m in rx.HEADER_LABEL.finditer(header)
+    low = lowered(header)
+    tokens = sorted([(m.start(), m.end(), HEADER_FIELDS[name]) for m in find_all(rx.HEADER_LABEL, header, low)
                      if (name := fold(m["label"]).lower()) in HEADER_FIELDS]
-                    + [(m.start(), m.end(), None) for m in rx.DATE.finditer(header)])
+                    + [(a, b, None) for a, b in _date_spans(header, low)])
     labels: list[tuple[int, int, str]] = []
     dates: list[str] = []
 
@@ -59,8 +63,24 @@ def header_fields(header: str) -> dict[str, str]:
         else:
             dates.append(header[a:b])
     pair()
-    if m := rx.PRIORITY.search(header):
+    if m := find(rx.PRIORITY, header, low):
         out["priority"] = m["priority"].capitalize()
+    return out
+
+
+def _date_spans(text: str, low: str | None) -> list[tuple[int, int]]:
+    """(start, end) of every DATE in the text, as DATE.finditer finds them; in the lower-cased text
+    of an ASCII letter, tried only where a date can start."""
+    if low is None:
+        return [m.span() for m in rx.DATE.finditer(text)]
+    date = rx.LOWER_CASE[rx.DATE]
+    starts = sorted([m.start() for m in rx.DIGIT_RUN.finditer(low)] + [m.start() for m in rx.MONTH_START.finditer(low)])
+    out: list[tuple[int, int]] = []
+    end = 0
+    for at in starts:
+        if at >= end and (m := date.match(low, at)):
+            out.append(m.span())
+            end = m.end()
     return out
 
 
@@ -70,12 +90,31 @@ def _alone_on_line(text: str, start: int, end: int) -> bool:
     return not text[line_start:start].strip() and not text[end:line_end if line_end >= 0 else len(text)].strip()
 
 
-def _outcome_markers(lines: list[str]) -> list[tuple[int, str]]:
-    """(index of the heading's last line, outcome) for every decision heading."""
+def _lines_containing(text: str, words: tuple[str, ...]) -> list[int]:
+    """Indices of the lines of text that contain one of the words, in order: str.find over the
+    whole text instead of a test of every line."""
+    found = []
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            found.append(at)
+            at = text.find(word, at + 1)
+    out: list[int] = []
+    line = prev = 0
+    for at in sorted(found):
+        line += text.count("\n", prev, at)
+        prev = at
+        if not out or out[-1] != line:
+            out.append(line)
+    return out
+
+
+def _outcome_markers(lines: list[str], candidates: list[int]) -> list[tuple[int, str]]:
+    """(index of the heading's last line, outcome) for every decision heading; candidates are the
+    indices of the lines that contain 'Upheld' or 'Overturned'."""
     out = []
-    for i, line in enumerate(lines):
-        if "Upheld" not in line and "Overturned" not in line:
-            continue
+    for i in candidates:
+        line = lines[i]
         m = rx.OUTCOME_LINE.search(line)
         if not m or rx.BLOCK_LABEL.match(line):
             continue
@@ -113,13 +152,12 @@ def _heading(lines: list[str], end: int, floor: int) -> tuple[int, str]:
     return start, fold("\n".join(parts)).rstrip(":").strip().strip('"').strip()
 
 
-def _labelled(lines: list[str]) -> dict[str, str]:
-    """{'claims' | 'reviewer' | 'rationale': text} of one decision's body."""
-    marks = [(i, m) for i, line in enumerate(lines)
-             if ("guideline" in line or "rationale" in line) and (m := rx.BLOCK_LABEL.match(line))]
+def _labelled(lines: list[str], marks: list[tuple[int, re.Match[str]]], stop: int) -> dict[str, str]:
+    """{'claims' | 'reviewer' | 'rationale': text} of one decision's body: marks are its labelled
+    lines (index, BLOCK_LABEL match), stop the index of the line after the body."""
     out: dict[str, str] = {}
     for k, (i, m) in enumerate(marks):
-        end = marks[k + 1][0] if k + 1 < len(marks) else len(lines)
+        end = marks[k + 1][0] if k + 1 < len(marks) else stop
         label = m["label"].lower()
         key = "claims" if label.startswith("claims") else "reviewer" if label.startswith("maximus") else "rationale"
         out.setdefault(key, fold("\n".join([lines[i][m.end():], *lines[i + 1:end]])))
@@ -128,9 +166,11 @@ def _labelled(lines: list[str]) -> dict[str, str]:
 
 def decision_blocks(decisions: str) -> tuple[ItemBlock, ...]:
     lines = decisions.split("\n")
-    markers = _outcome_markers(lines)
-    claims = [i for i, line in enumerate(lines)
-              if "laims" in line and (m := rx.BLOCK_LABEL.match(line)) and m["label"].lower().startswith("claims")]
+    markers = _outcome_markers(lines, _lines_containing(decisions, ("Upheld", "Overturned")))
+    labelled = [(i, m) for i in _lines_containing(decisions, ("laims", "guideline", "rationale"))
+                if (m := rx.BLOCK_LABEL.match(lines[i]))]
+    claims = [i for i, m in labelled if "laims" in lines[i] and m["label"].lower().startswith("claims")]
+    body_marks = [(i, m) for i, m in labelled if "guideline" in lines[i] or "rationale" in lines[i]]
     # Every 'Claims Administrator guideline:' belongs to a decision; one with no outcome heading
     # before it is a decision whose outcome cannot be read.
     ends: list[tuple[int, str | None]] = []
@@ -149,7 +189,7 @@ def decision_blocks(decisions: str) -> tuple[ItemBlock, ...]:
     blocks = []
     for k, (start, end, heading, outcome) in enumerate(spans):
         stop = spans[k + 1][0] if k + 1 < len(spans) else len(lines)
-        part = _labelled(lines[end + 1:stop])
+        part = _labelled(lines, [(i, m) for i, m in body_marks if end < i < stop], stop)
         blocks.append(ItemBlock(number=k + 1, heading=heading, outcome=outcome,
                                 claims_line=part.get("claims", ""), reviewer_line=part.get("reviewer", ""),
                                 rationale=part.get("rationale", "")))
@@ -157,13 +197,14 @@ def decision_blocks(decisions: str) -> tuple[ItemBlock, ...]:
 
 
 def parse(text: str) -> LetterParts:
-    final = rx.FINAL_TITLE.search(text)
-    decisions_title = rx.DECISIONS_TITLE.search(text, final.end() if final else 0)
+    low = lowered(text)
+    final = find(rx.FINAL_TITLE, text, low)
+    decisions_title = find(rx.DECISIONS_TITLE, text, low, final.end() if final else 0)
     start = final or decisions_title
     end = decisions_title.start() if decisions_title else len(text)
     header = header_fields(text[:start.start()])
-    credentials_title = rx.CREDENTIALS_TITLE.search(text, start.end(), end)
-    summary_title = rx.SUMMARY_TITLE.search(text, start.end(), end)
+    credentials_title = find(rx.CREDENTIALS_TITLE, text, low, start.end(), end)
+    summary_title = find(rx.SUMMARY_TITLE, text, low, start.end(), end)
     credentials = text[(credentials_title or start).end():summary_title.start() if summary_title else end]
     summary = text[summary_title.end():end] if summary_title else ""
     decisions = text[decisions_title.end():] if decisions_title else ""

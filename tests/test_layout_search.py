@@ -1,0 +1,38 @@
+"""pipeline.layouts.find / find_all (lower-cased text, cues) find what the re.I patterns find."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import patterns as rx
+from pipeline.layouts import find, find_all, lowered
+
+# Pieces of the letters the patterns read, in mixed case, with the separators that trip line starts
+PIECES = ["1", "12", "x", "\n", " ", "\t", ":", ") MAXIMUS Federal Services, Inc. has determined the request for Norco #60 is "
+          "notmedically necessary and appropriate.", ") maximus federal services inc has determined the request for X is "
+          "medically necessary and appropriate", ") Regarding the request for", ") REGARDING THE REQUEST FOR ",
+          "Case Summary:", "case\nsummary:", "Documents Reviewed for Determination:", "Dated: 8/29/2013",
+          "Medical Treatment Guideline(s) Used by the Claims Administrator:", "Medical Treatment Guideline(s) Used by the "
+          "Expert Reviewer", "Rationale for the Decision:", "HOW THE IMR FINAL DETERMINATION WAS MADE",
+          "IMR ISSUES, DECISIONS AND RATIONALES", "July 12, 2013", "11/09/2016", "Date of Injury: 3/14/2011",
+          "a 48 year old male", "Mr. ", "She", "DOI: 1/5/10", "Board Certified in X and is licensed to practice in Ohio."]
+TEXTS = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
+
+
+NAMED = {name: value for name, value in vars(rx).items() if isinstance(value, re.Pattern) and value in rx.LOWER_CASE}
+NAMED.update({f"NOTICE_HEADER_FIELDS[{k}]": v for k, v in rx.NOTICE_HEADER_FIELDS.items()})
+
+
+@pytest.mark.parametrize("name", NAMED)
+@settings(max_examples=150, deadline=None)
+@given(text=TEXTS, pos=st.integers(0, 40))
+def test_lower_case_search_finds_the_same(name, text, pos):
+    pattern = NAMED[name]
+    low = lowered(text)
+    spans = [m.span() for m in pattern.finditer(text, pos)]
+    assert [m.span() for m in find_all(pattern, text, low, pos)] == spans
+    first = find(pattern, text, low, pos)
+    assert (first.span() if first else None) == (spans[0] if spans else None)
