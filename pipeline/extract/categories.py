@@ -7,7 +7,7 @@ takes the category of the first rule whose pattern matches, and 'other' when non
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import cache
 
 from schemas.codes import read_rows, vocabulary
 
@@ -25,7 +25,6 @@ def rules() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=1 << 16)
 def categorise(heading: str, is_drug: bool) -> str:
     if is_drug:    # drugs.find_drug finds no drug in an injection ('Toradol 60mg IM injection')
         return "pharmaceutical"

@@ -8,7 +8,7 @@ and 'one month supply' are not counts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 from rapidfuzz import fuzz, process
 
@@ -265,7 +265,6 @@ def _subject(heading: str) -> str:
     return rx.LEAD_IN.sub("", text)
 
 
-@lru_cache(maxsize=1 << 16)
 def find_drug(heading: str) -> Drug | None:
     """The drug a heading requests, or None when the heading is not a drug request.
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.extract import drugs
 from pipeline import patterns as rx
@@ -86,9 +87,10 @@ def service(heading: str) -> tuple[bool, dt.date | None]:
     return bool(rx.RETROSPECTIVE.search(heading) or date), date
 
 
-def extract_item(block: ItemBlock) -> ItemFields:
-    """Typed fields of one decision whose outcome is known."""
-    heading = block.heading
+@lru_cache(maxsize=1 << 16)
+def heading_fields(heading: str) -> dict[str, object]:
+    """The ItemFields a heading alone decides (drug, counts, category, service date, ...): headings
+    repeat across letters, so each distinct heading is read once. The dict is shared: do not change it."""
     drug = drugs.find_drug(heading)
     is_drug = drug is not None
     quantity, original = quantities(heading, is_drug)
@@ -96,28 +98,43 @@ def extract_item(block: ItemBlock) -> ItemFields:
     request = request_text(heading)
     volume = volume_ml(request) if is_drug else None
     mme = drugs.mme(drug, quantity, volume)
-    claims = parse_citations(block.claims_line) if block.claims_line else ()
-    adopted = claims and rx.ADOPTS_CLAIMS_GUIDELINE.search(block.reviewer_line)
-    reviewer = claims if adopted else parse_citations(block.reviewer_line)
-    first = reviewer[0]
-    document_id, chapter = identify(first.source, first.document, first.sections)
-    return ItemFields(
-        item_number=block.number, item_text=heading, outcome=block.outcome or "",
-        category=categorise(heading, is_drug), retrospective=retrospective, service_date=service_date,
+    strength = drug.strength if drug else None
+    return dict(
+        item_text=heading, category=categorise(heading, is_drug), retrospective=retrospective, service_date=service_date,
         drug=drug.name if drug else None,
         drug_generic="/".join(drug.generic) if drug and drug.generic else None,
         drug_class=drug.drug_class if drug else None,
-        strength_values=drug.strength.values if drug and drug.strength else None,
-        strength_unit=drug.strength.unit if drug and drug.strength else None,
+        strength_values=strength.values if strength else None,
+        strength_unit=strength.unit if strength else None,
         quantity=quantity, original_quantity=original, refills=drugs.refills(request),
-        quantity_unit=quantity_unit(request, quantity, is_drug, drug.strength.unit if drug and drug.strength else None),
+        quantity_unit=quantity_unit(request, quantity, is_drug, strength.unit if strength else None),
         authorized_quantity=authorized(quantity, original, heading), request_text=request, volume_ml=volume,
         frequency=drug.frequency if drug else None, days_supply=drug.days_supply if drug else None,
         mme_factor=mme.factor, total_mme=mme.total, daily_mme=mme.daily,
         ingredients=drug.ingredients or None if drug else None,
+    )
+
+
+@lru_cache(maxsize=1 << 14)
+def citation_fields(claims_line: str, reviewer_line: str) -> dict[str, object]:
+    """The ItemFields the two guideline lines decide; pairs of lines repeat as much as the lines.
+    The dict is shared: do not change it."""
+    claims = parse_citations(claims_line) if claims_line else ()
+    adopted = claims and rx.ADOPTS_CLAIMS_GUIDELINE.search(reviewer_line)
+    reviewer = claims if adopted else parse_citations(reviewer_line)
+    first = reviewer[0]
+    document_id, chapter = identify(first.source, first.document, first.sections)
+    return dict(
         guideline_source=first.source, guideline_document=first.document,
         guideline_document_id=document_id, guideline_chapter=chapter,
         guideline_sections=first.sections, guideline_pages=first.pages,
-        rationale=block.rationale or None,
         citations=tuple(("claims_administrator", c) for c in claims) + tuple(("reviewer", c) for c in reviewer),
+    )
+
+
+def extract_item(block: ItemBlock) -> ItemFields:
+    """Typed fields of one decision whose outcome is known."""
+    return ItemFields(
+        item_number=block.number, outcome=block.outcome or "", rationale=block.rationale or None,
+        **heading_fields(block.heading), **citation_fields(block.claims_line, block.reviewer_line),
     )
