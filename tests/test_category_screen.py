@@ -1,0 +1,47 @@
+"""The word screen of the category rules (categories.required) never passes over a rule that matches:
+every match of a rule's pattern contains one of its words. Checked on matches generated from each
+pattern (hypothesis) and on the table's own examples, and categorise agrees with the plain first-match loop."""
+from __future__ import annotations
+
+import re
+from re import _parser
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract.categories import categorise, required, rules, screened_rules
+from schemas.codes import read_rows
+
+SCREENED = screened_rules()
+EXAMPLES = [row["example"] for row in read_rows("categories")]
+
+
+def first_match(heading: str) -> str:
+    return next((category for pattern, category in rules() if pattern.search(heading)), "other")
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    (r"\bhome care\b|\btaxi\b", ("home care", "taxi")),
+    (r"\bsleep (?:stud(?:y|ies)|tests?)\b|\bMSLT\b", ("sleep ", "mslt")),
+    (r"^(?!.*\bmeds\b).*\bpost-?\s?op\b", ("post",)),
+    (r"\b\d+\s*(?:mg|g)\b", ("mg", "g")),
+    (r"\w+\s+\d", None),
+])
+def test_required(text, words):
+    assert required(_parser.parse(text, re.I)) == words
+
+
+@pytest.mark.parametrize("k", range(len(SCREENED)), ids=[f"{k}:{c}" for k, (_, c, _) in enumerate(SCREENED)])
+@settings(max_examples=40, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_every_match_contains_a_word(k, data):
+    pattern, _, words = SCREENED[k]
+    text = data.draw(st.from_regex(pattern, alphabet=st.characters(max_codepoint=127)))
+    if words and (m := pattern.search(text)):
+        assert any(w in m.group(0).lower() for w in words)
+
+
+@pytest.mark.parametrize("heading", EXAMPLES + [e.upper() for e in EXAMPLES] + ["Physıcal therapy", "ſleep study"])
+def test_categorise_is_the_first_match(heading):
+    assert categorise(heading, False) == first_match(heading)
