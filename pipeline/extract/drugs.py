@@ -8,7 +8,7 @@ and 'one month supply' are not counts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -188,10 +188,17 @@ def _fuzzy_match(subject: str) -> list[_Match]:
         word = t.group(0)
         if len(word) < FUZZY_MIN_LENGTH or word.isdigit():
             continue
-        hit = process.extractOne(word, _fuzzy_names(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-        if hit:
-            return [_Match(t.start(), t.end(), lexicon()[hit[0]], hit[0])]
+        if name := _closest(word):
+            return [_Match(t.start(), t.end(), lexicon()[name], name)]
     return []
+
+
+@lru_cache(maxsize=1 << 14)
+def _closest(word: str) -> str | None:
+    """The lexicon name a word is a near miss of, or None: a fuzzy search of the whole lexicon, so
+    once per distinct word ('physical', 'acupuncture' open many headings)."""
+    hit = process.extractOne(word, _fuzzy_names(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    return hit[0] if hit else None
 
 
 def _name_as_written(text: str, match: _Match) -> str:
@@ -218,6 +225,7 @@ def _name_as_written(text: str, match: _Match) -> str:
 
 
 # ---------------------------------------------------------------- strength
+@lru_cache(maxsize=1 << 10)
 def _unit(raw: str) -> str:
     """'mcg / h' → 'mcg/hr', 'gm' → 'g', '700mg/patch' → 'mg' (per dosage unit is the plain unit),
     'mg per 15 ml' → 'mg/15ml' (a liquid keeps its volume)."""
@@ -235,9 +243,8 @@ def parse_strength(text: str, compound: bool = False) -> Strength | None:
     figure ('Flurbiprofen 20%/Lidocaine 5% cream 180gm' → (20, 5) %); a percent followed by a
     mg figure gives the mg figure ('3% 300mg/g'); 'Percocet 5/325' → mg."""
     text = rx.REPEATED_UNIT.sub(r"\g<value>\g<joiner>", text)
-    topical = bool(rx.TOPICAL_FORMS.search(text)) or "%" in text
     found = [m for m in rx.STRENGTH.finditer(text) if _unit(m["unit"]) not in CONTAINER_UNITS
-             or (_unit(m["unit"]) == "g" and not topical and rx.DOSE_IN_GRAMS.match(text, m.end()))]
+             or (_unit(m["unit"]) == "g" and not _topical(text) and rx.DOSE_IN_GRAMS.match(text, m.end()))]
     if not found:   # a bare ratio right after the name, not a date: 'Percocet 5/325', '50/325/40'
         m = rx.BARE_RATIO.search(text)
         if m is None or rx.DATE.fullmatch(m["values"]) or not rx.WORDS_ONLY.fullmatch(text[:m.start()]):
@@ -256,6 +263,11 @@ def parse_strength(text: str, compound: bool = False) -> Strength | None:
         first = found[1]
         unit = _unit(first["unit"])
     return Strength(_values(first["values"]), unit)
+
+
+def _topical(text: str) -> bool:
+    """A topical form or a percent strength: 'Voltaren gel 1%', 'Flurbiprofen 20% 180gm'."""
+    return "%" in text or bool(rx.TOPICAL_FORMS.search(text))
 
 
 # ---------------------------------------------------------------- the drug of a heading
@@ -296,7 +308,7 @@ def find_drug(heading: str) -> Drug | None:
     compound = len({m.entry.generic for m in parts}) > 1
     classes = [m.entry.drug_class for m in parts]
     scope = subject[first.start:scope_end]
-    topical = bool(rx.TOPICAL_FORMS.search(scope)) or "%" in scope
+    topical = _topical(scope)
     if compound and topical:        # a topical compound, even with tramadol in it
         drug_class = "topical_analgesic"
     elif "opioid" in classes:
