@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 from rapidfuzz import fuzz, process
 
 from pipeline import patterns as rx
+from pipeline.extract import screen
 from schemas.codes import read_rows
 
 FUZZY_CUTOFF = 88          # rapidfuzz ratio a near miss needs ('cyclobenzapine' → cyclobenzaprine)
@@ -267,7 +268,7 @@ def parse_strength(text: str, compound: bool = False) -> Strength | None:
 
 def _topical(text: str) -> bool:
     """A topical form or a percent strength: 'Voltaren gel 1%', 'Flurbiprofen 20% 180gm'."""
-    return "%" in text or bool(rx.TOPICAL_FORMS.search(text))
+    return "%" in text or bool(screen.search(rx.TOPICAL_FORMS, text))
 
 
 # ---------------------------------------------------------------- the drug of a heading
@@ -283,7 +284,7 @@ def find_drug(heading: str) -> Drug | None:
     A lexicon name counts when it opens the request or is followed by a strength; other lexicon
     words ('acupuncture visits with Capsaicin patch') do not make a drug request.
     """
-    if rx.NOT_A_DRUG_REQUEST.search(heading):
+    if screen.search(rx.NOT_A_DRUG_REQUEST, heading):
         return None
     subject = _subject(heading)
     matches = _matches(subject) or _fuzzy_match(subject)
@@ -346,7 +347,7 @@ def _frequency(text: str) -> str | None:
 
 
 def _days(text: str) -> int | None:
-    m = rx.DAYS_SUPPLY.search(text)
+    m = screen.search(rx.DAYS_SUPPLY, text)
     return int(m["days"] or m["days2"]) if m else None
 
 
@@ -360,20 +361,20 @@ def count(text: str, is_drug: bool) -> int | None:
         return int(hashes[-1]["hash"])
     if found:
         return number(found[0]["qty"] or found[0]["times"])
-    if m := rx.UNIT_COUNT.search(text):
+    if m := screen.search(rx.UNIT_COUNT, text):
         return number(m["n"])
-    if rx.NOT_A_COUNT.search(text):
+    if screen.search(rx.NOT_A_COUNT, text):
         return None
     if not is_drug:
-        if m := rx.WRITTEN_TOTAL.search(text):
+        if m := screen.search(rx.WRITTEN_TOTAL, text):
             return number(m["top"] or m["n"])
-        if m := rx.FREQUENCY_DURATION.search(text):
+        if m := screen.search(rx.FREQUENCY_DURATION, text):
             per, weeks = number(m["per"] or m["per_word"]), number(m["weeks"])
             if per and weeks:
                 return per * weeks
-        if m := rx.MONTHLY_DURATION.search(text):
+        if m := screen.search(rx.MONTHLY_DURATION, text):
             return number(m["n"])
-        if m := rx.TIMES_N.search(text):
+        if m := screen.search(rx.TIMES_N, text):
             return number(m["n"])
     if m := rx.LEADING_COUNT.match(rx.PREFIX.sub("", text).strip(" :,-")):
         return number(m["n"])

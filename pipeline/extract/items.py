@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.extract import drugs
+from pipeline.extract import drugs, screen
 from pipeline import patterns as rx
 from pipeline.extract.categories import categorise
 from pipeline.extract.dates import parse_date
@@ -53,8 +53,8 @@ class ItemFields:
 
 def quantities(heading: str, is_drug: bool) -> tuple[int | None, int | None]:
     """(quantity under review, original quantity) — partial authorizations review the remaining portion."""
-    original = rx.PARTIAL_ORIGINAL.search(heading)
-    remaining = rx.PARTIAL_REMAINING.search(heading)
+    original = screen.search(rx.PARTIAL_ORIGINAL, heading)
+    remaining = screen.search(rx.PARTIAL_REMAINING, heading)
     if original and remaining:
         return drugs.count(remaining["remaining"], is_drug), drugs.count(original["original"], is_drug)
     if original:   # 'leaving the original request IMR eligible': the original request is under review
@@ -66,16 +66,16 @@ def quantities(heading: str, is_drug: bool) -> tuple[int | None, int | None]:
 def request_text(heading: str) -> str:
     """The request under review in a few words: a partial authorization's remaining portion
     ('Norco 10/325mg #35'), the original request when it stays eligible as a whole, else the heading."""
-    if m := rx.PARTIAL_REMAINING.search(heading):
+    if m := screen.search(rx.PARTIAL_REMAINING, heading):
         return m["remaining"].strip(" ,.")
-    if m := rx.PARTIAL_ORIGINAL.search(heading):
+    if m := screen.search(rx.PARTIAL_ORIGINAL, heading):
         return m["original"].strip(" ,.")
     return heading
 
 
 def authorized(quantity: int | None, original: int | None, heading: str) -> int | None:
     """Partial authorizations: the count the claims administrator authorized (original = authorized + remaining)."""
-    if quantity is None or original is None or not rx.PARTIAL_REMAINING.search(heading) or original < quantity:
+    if quantity is None or original is None or not screen.search(rx.PARTIAL_REMAINING, heading) or original < quantity:
         return None
     return original - quantity
 
@@ -84,7 +84,7 @@ def service(heading: str) -> tuple[bool, dt.date | None]:
     """(retrospective, date of service): 'Retrospective ... DOS: 11/14/16' → (True, 2016-11-14)."""
     m = rx.SERVICE_DATE.search(heading)
     date = parse_date(m["date"] or m["order"]) if m else None
-    return bool(rx.RETROSPECTIVE.search(heading) or date), date
+    return bool(screen.search(rx.RETROSPECTIVE, heading) or date), date
 
 
 @lru_cache(maxsize=1 << 16)

@@ -1,6 +1,6 @@
-"""The word screen of the category rules (categories.required) never passes over a rule that matches:
-every match of a rule's pattern contains one of its words. Checked on matches generated from each
-pattern (hypothesis) and on the table's own examples, and categorise agrees with the plain first-match loop."""
+"""The word screen (pipeline.extract.screen) never passes over a pattern that matches: every match of a
+pattern of pipeline.patterns and of each category rule contains one of its words. Checked on matches
+generated from each pattern (hypothesis); categorise agrees with the plain first-match loop."""
 from __future__ import annotations
 
 import re
@@ -10,10 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.categories import categorise, required, rules, screened_rules
+from pipeline.extract.categories import categorise, rules
+from pipeline import patterns as rx
+from pipeline.extract import screen
+from pipeline.extract.screen import required
 from schemas.codes import read_rows
 
-SCREENED = screened_rules()
+SCREENED = [(f"{k}:{category}", pattern) for k, (pattern, category) in enumerate(rules())] + [
+    (name, value) for name, value in vars(rx).items() if isinstance(value, re.Pattern)]
 EXAMPLES = [row["example"] for row in read_rows("categories")]
 
 
@@ -32,14 +36,15 @@ def test_required(text, words):
     assert required(_parser.parse(text, re.I)) == words
 
 
-@pytest.mark.parametrize("k", range(len(SCREENED)), ids=[f"{k}:{c}" for k, (_, c, _) in enumerate(SCREENED)])
+@pytest.mark.parametrize("pattern", [p for _, p in SCREENED], ids=[name for name, _ in SCREENED])
 @settings(max_examples=40, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
-def test_every_match_contains_a_word(k, data):
-    pattern, _, words = SCREENED[k]
+def test_every_match_contains_a_word(pattern, data):
     text = data.draw(st.from_regex(pattern, alphabet=st.characters(max_codepoint=127)))
-    if words and (m := pattern.search(text)):
-        assert any(w in m.group(0).lower() for w in words)
+    if m := pattern.search(text):
+        assert screen.search(pattern, text).span() == m.span()
+        if words := screen.words(pattern):
+            assert any(w in m.group(0).lower() for w in words)
 
 
 @pytest.mark.parametrize("heading", EXAMPLES + [e.upper() for e in EXAMPLES] + ["Physıcal therapy", "ſleep study"])
