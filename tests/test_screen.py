@@ -50,3 +50,11 @@ def test_every_match_contains_a_word(pattern, data):
 @pytest.mark.parametrize("heading", EXAMPLES + [e.upper() for e in EXAMPLES] + ["Physıcal therapy", "ſleep study"])
 def test_categorise_is_the_first_match(heading):
     assert categorise(heading, False) == first_match(heading)
+
+
+@settings(max_examples=200, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+@given(text=st.from_regex(rx.REPEATED_UNIT, alphabet=st.characters(max_codepoint=127)))
+def test_unit_joiner_finds_every_repeated_unit(text):
+    """parse_strength drops repeated units only where UNIT_JOINER matches."""
+    if rx.REPEATED_UNIT.search(text):
+        assert rx.UNIT_JOINER.search(text)

@@ -243,7 +243,8 @@ def parse_strength(text: str, compound: bool = False) -> Strength | None:
     """'Norco 10/325mg #140' → Strength((10.0, 325.0), 'mg'); compounds list every ingredient's
     figure ('Flurbiprofen 20%/Lidocaine 5% cream 180gm' → (20, 5) %); a percent followed by a
     mg figure gives the mg figure ('3% 300mg/g'); 'Percocet 5/325' → mg."""
-    text = rx.REPEATED_UNIT.sub(r"\g<value>\g<joiner>", text)
+    if rx.UNIT_JOINER.search(text):
+        text = rx.REPEATED_UNIT.sub(r"\g<value>\g<joiner>", text)
     found = [m for m in rx.STRENGTH.finditer(text) if _unit(m["unit"]) not in CONTAINER_UNITS
              or (_unit(m["unit"]) == "g" and not _topical(text) and rx.DOSE_IN_GRAMS.match(text, m.end()))]
     if not found:   # a bare ratio right after the name, not a date: 'Percocet 5/325', '50/325/40'
