@@ -152,14 +152,15 @@ def _matches(text: str) -> list[_Match]:
     lex = lexicon()
     starts = _first_tokens()
     tokens = list(rx.TOKEN.finditer(text.lower()))
+    words = [t.group(0) for t in tokens]
     out: list[_Match] = []
     i = 0
     while i < len(tokens):
-        if tokens[i].group(0) not in starts:
+        if words[i] not in starts:
             i += 1
             continue
         for n in range(min(MAX_NGRAM, len(tokens) - i), 0, -1):
-            key = " ".join(t.group(0) for t in tokens[i:i + n])
+            key = " ".join(words[i:i + n])
             entry = lex.get(key)
             if entry is not None:
                 out.append(_Match(tokens[i].start(), tokens[i + n - 1].end(), entry, key))
@@ -245,25 +246,25 @@ def parse_strength(text: str, compound: bool = False) -> Strength | None:
     mg figure gives the mg figure ('3% 300mg/g'); 'Percocet 5/325' → mg."""
     if rx.UNIT_JOINER.search(text):
         text = rx.REPEATED_UNIT.sub(r"\g<value>\g<joiner>", text)
-    found = [m for m in rx.STRENGTH.finditer(text) if _unit(m["unit"]) not in CONTAINER_UNITS
-             or (_unit(m["unit"]) == "g" and not _topical(text) and rx.DOSE_IN_GRAMS.match(text, m.end()))]
+    found = []    # (match, its unit normalised)
+    for m in rx.STRENGTH.finditer(text):
+        unit = _unit(m["unit"])
+        if unit not in CONTAINER_UNITS or (unit == "g" and not _topical(text) and rx.DOSE_IN_GRAMS.match(text, m.end())):
+            found.append((m, unit))
     if not found:   # a bare ratio right after the name, not a date: 'Percocet 5/325', '50/325/40'
         m = rx.BARE_RATIO.search(text)
         if m is None or rx.DATE.fullmatch(m["values"]) or not rx.WORDS_ONLY.fullmatch(text[:m.start()]):
             return None
         return Strength(_values(m["values"]), "mg")
-    first = found[0]
-    unit = _unit(first["unit"])
+    first, unit = found[0]
     if compound:    # percents each followed by their mg/g figure: the mg/g figures
-        per_gram = [b for a, b in zip(found, found[1:]) if _unit(a["unit"]) == "%" and b.start() - a.end() <= 3
-                    and _unit(b["unit"]).startswith(("mg", "mcg"))]
-        unit = _unit(per_gram[0]["unit"]) if unit == "%" and per_gram else unit
-        values = [v for m in found if _unit(m["unit"]) == unit for v in _values(m["values"])]
+        per_gram = [b_unit for (a, a_unit), (b, b_unit) in zip(found, found[1:]) if a_unit == "%" and b.start() - a.end() <= 3
+                    and b_unit.startswith(("mg", "mcg"))]
+        unit = per_gram[0] if unit == "%" and per_gram else unit
+        values = [v for m, m_unit in found if m_unit == unit for v in _values(m["values"])]
         return Strength(tuple(values), unit)
-    if unit == "%" and len(found) > 1 and found[1].start() - first.end() <= 3 \
-            and _unit(found[1]["unit"]).startswith(("mg", "mcg")):
-        first = found[1]
-        unit = _unit(first["unit"])
+    if unit == "%" and len(found) > 1 and found[1][0].start() - first.end() <= 3 and found[1][1].startswith(("mg", "mcg")):
+        first, unit = found[1]
     return Strength(_values(first["values"]), unit)
 
 
