@@ -30,7 +30,7 @@ def quantity_unit(text: str, quantity: int | None, is_drug: bool, strength_unit:
     if quantity is None:
         return None
     pattern, units = _words("drug" if is_drug else "service")
-    if m := pattern.search(text):
+    if m := screen.search(pattern, text):
         return units[m["word"].lower()]
     if is_drug and strength_unit == "mcg/hr":
         return "patch"
