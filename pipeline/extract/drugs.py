@@ -335,7 +335,10 @@ def _ingredients(subject: str, parts: list[_Match], scope_end: int, strength: St
     names = list(dict.fromkeys(g for m in parts for g in m.entry.generic))
     paired: dict[str, tuple[float, str]] = {}
     for m, nxt in zip(parts, [*(p.start for p in parts[1:]), scope_end]):
-        own = parse_strength(subject[m.end:nxt]) if m.end < nxt else None
+        if len(parts) == 1:     # one name: its figure is the heading's strength, read from the same text
+            own = strength
+        else:
+            own = parse_strength(subject[m.end:nxt]) if m.end < nxt else None
         if own and len(own.values) == len(m.entry.generic):
             paired.update((g, (v, own.unit)) for g, v in zip(m.entry.generic, own.values))
     if len(paired) < len(names) and strength and len(strength.values) == len(names):
