@@ -7,6 +7,7 @@ and 'one month supply' are not counts.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -147,11 +148,10 @@ class _Match:
     key: str             # the lexicon name matched (the corrected spelling for a fuzzy match)
 
 
-def _matches(text: str) -> list[_Match]:
-    """Non-overlapping lexicon matches, longest first at each position, left to right."""
+def _matches(tokens: list[re.Match[str]]) -> list[_Match]:
+    """Non-overlapping lexicon matches among a text's tokens, longest first at each position, left to right."""
     lex = lexicon()
     starts = _first_tokens()
-    tokens = list(rx.TOKEN.finditer(text.lower()))
     words = [t.group(0) for t in tokens]
     out: list[_Match] = []
     i = 0
@@ -180,10 +180,9 @@ def _strength_follows(subject: str, end: int) -> bool:
     return bool(rx.WORDS_ONLY.fullmatch(gap)) and len(gap.split()) <= 3
 
 
-def _fuzzy_match(subject: str) -> list[_Match]:
+def _fuzzy_match(subject: str, tokens: list[re.Match[str]]) -> list[_Match]:
     """A near miss of a lexicon name, tried only on the heading's first word and the word before
     the strength ('Cyclobenzapine 7.5mg' → cyclobenzaprine)."""
-    tokens = list(rx.TOKEN.finditer(subject.lower()))
     s = rx.STRENGTH.search(subject)
     candidates = tokens[:1] + [t for t in tokens if s and t.end() <= s.start()][-1:]
     for t in candidates:
@@ -289,17 +288,16 @@ def find_drug(heading: str) -> Drug | None:
     if screen.search(rx.NOT_A_DRUG_REQUEST, heading):
         return None
     subject = _subject(heading)
-    matches = _matches(subject) or _fuzzy_match(subject)
-    lead = [m for m in matches if m.start == 0 or _strength_follows(subject, m.end)]
-    if not lead:
-        if matches or not rx.STRENGTH.search(subject):
+    tokens = list(rx.TOKEN.finditer(subject.lower()))
+    matches = _matches(tokens) or _fuzzy_match(subject, tokens)
+    first = next((m for m in matches if m.start == 0 or _strength_follows(subject, m.end)), None)
+    if first is None:
+        if matches or (s := rx.STRENGTH.search(subject)) is None:
             return None
-        s = rx.STRENGTH.search(subject)
         name = subject[:s.start()].strip(" ,:-")
         if not name or not rx.LETTER.match(name) or len(name.split()) > 4:
             return None
         return Drug(name, (), None, parse_strength(subject[s.start():]), _frequency(subject), _days(subject))
-    first = lead[0]
     tail = subject[first.start:]
     # compound or combination: further lexicon matches in the same request
     stop = rx.PARTIAL_ORIGINAL.search(tail)
