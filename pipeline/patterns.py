@@ -225,6 +225,9 @@ STRENGTH = re.compile(
 # A unit written after every figure, dropped before reading the figures: '7.5mg/325mg' → '7.5/325mg',
 # '7.5 mg-325 mg' → '7.5-325 mg', '4%-27.5%-0.0325%' → '4-27.5-0.0325%'
 REPEATED_UNIT = re.compile(rf"(?P<value>{NUMBER})\s*(?P<unit>{STRENGTH_UNIT})\s*(?P<joiner>[/-])\s*(?={NUMBER}\s*(?P=unit)(?![a-z]))", I)
+# Where REPEATED_UNIT could match, read cheaply: a unit's last character, a joiner, a figure ('mg/3' of
+# '7.5mg/325mg', '%-2' of '5%-2%'); most strengths have none ('10/325mg') and skip the costly pattern.
+UNIT_JOINER = re.compile(r"[^\s\d]\s*[/-]\s*\d")
 # A liquid's strength per a volume other than 1 ml, once normalised: 'mg/5ml', 'g/15ml'
 PER_VOLUME_UNIT = re.compile(r"^(?P<unit>mg|mcg|g)/(?P<ml>\d+(?:\.\d+)?)ml$")
 # A figure in grams that is a dose, not the size of a tube: 'Sucralfate 1gm #120', 'Miralax 17 gm packets #30'

@@ -7,12 +7,14 @@ and 'one month supply' are not counts.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
 from pipeline import patterns as rx
+from pipeline.extract import screen
 from schemas.codes import read_rows
 
 FUZZY_CUTOFF = 88          # rapidfuzz ratio a near miss needs ('cyclobenzapine' → cyclobenzaprine)
@@ -146,19 +148,19 @@ class _Match:
     key: str             # the lexicon name matched (the corrected spelling for a fuzzy match)
 
 
-def _matches(text: str) -> list[_Match]:
-    """Non-overlapping lexicon matches, longest first at each position, left to right."""
+def _matches(tokens: list[re.Match[str]]) -> list[_Match]:
+    """Non-overlapping lexicon matches among a text's tokens, longest first at each position, left to right."""
     lex = lexicon()
     starts = _first_tokens()
-    tokens = list(rx.TOKEN.finditer(text.lower()))
+    words = [t.group(0) for t in tokens]
     out: list[_Match] = []
     i = 0
     while i < len(tokens):
-        if tokens[i].group(0) not in starts:
+        if words[i] not in starts:
             i += 1
             continue
         for n in range(min(MAX_NGRAM, len(tokens) - i), 0, -1):
-            key = " ".join(t.group(0) for t in tokens[i:i + n])
+            key = " ".join(words[i:i + n])
             entry = lex.get(key)
             if entry is not None:
                 out.append(_Match(tokens[i].start(), tokens[i + n - 1].end(), entry, key))
@@ -178,20 +180,26 @@ def _strength_follows(subject: str, end: int) -> bool:
     return bool(rx.WORDS_ONLY.fullmatch(gap)) and len(gap.split()) <= 3
 
 
-def _fuzzy_match(subject: str) -> list[_Match]:
+def _fuzzy_match(subject: str, tokens: list[re.Match[str]]) -> list[_Match]:
     """A near miss of a lexicon name, tried only on the heading's first word and the word before
     the strength ('Cyclobenzapine 7.5mg' → cyclobenzaprine)."""
-    tokens = list(rx.TOKEN.finditer(subject.lower()))
     s = rx.STRENGTH.search(subject)
     candidates = tokens[:1] + [t for t in tokens if s and t.end() <= s.start()][-1:]
     for t in candidates:
         word = t.group(0)
         if len(word) < FUZZY_MIN_LENGTH or word.isdigit():
             continue
-        hit = process.extractOne(word, _fuzzy_names(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-        if hit:
-            return [_Match(t.start(), t.end(), lexicon()[hit[0]], hit[0])]
+        if name := _closest(word):
+            return [_Match(t.start(), t.end(), lexicon()[name], name)]
     return []
+
+
+@lru_cache(maxsize=1 << 14)
+def _closest(word: str) -> str | None:
+    """The lexicon name a word is a near miss of, or None: a fuzzy search of the whole lexicon, so
+    once per distinct word ('physical', 'acupuncture' open many headings)."""
+    hit = process.extractOne(word, _fuzzy_names(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    return hit[0] if hit else None
 
 
 def _name_as_written(text: str, match: _Match) -> str:
@@ -218,6 +226,7 @@ def _name_as_written(text: str, match: _Match) -> str:
 
 
 # ---------------------------------------------------------------- strength
+@lru_cache(maxsize=1 << 10)
 def _unit(raw: str) -> str:
     """'mcg / h' → 'mcg/hr', 'gm' → 'g', '700mg/patch' → 'mg' (per dosage unit is the plain unit),
     'mg per 15 ml' → 'mg/15ml' (a liquid keeps its volume)."""
@@ -234,28 +243,33 @@ def parse_strength(text: str, compound: bool = False) -> Strength | None:
     """'Norco 10/325mg #140' → Strength((10.0, 325.0), 'mg'); compounds list every ingredient's
     figure ('Flurbiprofen 20%/Lidocaine 5% cream 180gm' → (20, 5) %); a percent followed by a
     mg figure gives the mg figure ('3% 300mg/g'); 'Percocet 5/325' → mg."""
-    text = rx.REPEATED_UNIT.sub(r"\g<value>\g<joiner>", text)
-    topical = bool(rx.TOPICAL_FORMS.search(text)) or "%" in text
-    found = [m for m in rx.STRENGTH.finditer(text) if _unit(m["unit"]) not in CONTAINER_UNITS
-             or (_unit(m["unit"]) == "g" and not topical and rx.DOSE_IN_GRAMS.match(text, m.end()))]
+    if rx.UNIT_JOINER.search(text):
+        text = rx.REPEATED_UNIT.sub(r"\g<value>\g<joiner>", text)
+    found = []    # (match, its unit normalised)
+    for m in rx.STRENGTH.finditer(text):
+        unit = _unit(m["unit"])
+        if unit not in CONTAINER_UNITS or (unit == "g" and not _topical(text) and rx.DOSE_IN_GRAMS.match(text, m.end())):
+            found.append((m, unit))
     if not found:   # a bare ratio right after the name, not a date: 'Percocet 5/325', '50/325/40'
         m = rx.BARE_RATIO.search(text)
         if m is None or rx.DATE.fullmatch(m["values"]) or not rx.WORDS_ONLY.fullmatch(text[:m.start()]):
             return None
         return Strength(_values(m["values"]), "mg")
-    first = found[0]
-    unit = _unit(first["unit"])
+    first, unit = found[0]
     if compound:    # percents each followed by their mg/g figure: the mg/g figures
-        per_gram = [b for a, b in zip(found, found[1:]) if _unit(a["unit"]) == "%" and b.start() - a.end() <= 3
-                    and _unit(b["unit"]).startswith(("mg", "mcg"))]
-        unit = _unit(per_gram[0]["unit"]) if unit == "%" and per_gram else unit
-        values = [v for m in found if _unit(m["unit"]) == unit for v in _values(m["values"])]
+        per_gram = [b_unit for (a, a_unit), (b, b_unit) in zip(found, found[1:]) if a_unit == "%" and b.start() - a.end() <= 3
+                    and b_unit.startswith(("mg", "mcg"))]
+        unit = per_gram[0] if unit == "%" and per_gram else unit
+        values = [v for m, m_unit in found if m_unit == unit for v in _values(m["values"])]
         return Strength(tuple(values), unit)
-    if unit == "%" and len(found) > 1 and found[1].start() - first.end() <= 3 \
-            and _unit(found[1]["unit"]).startswith(("mg", "mcg")):
-        first = found[1]
-        unit = _unit(first["unit"])
+    if unit == "%" and len(found) > 1 and found[1][0].start() - first.end() <= 3 and found[1][1].startswith(("mg", "mcg")):
+        first, unit = found[1]
     return Strength(_values(first["values"]), unit)
+
+
+def _topical(text: str) -> bool:
+    """A topical form or a percent strength: 'Voltaren gel 1%', 'Flurbiprofen 20% 180gm'."""
+    return "%" in text or bool(screen.search(rx.TOPICAL_FORMS, text))
 
 
 # ---------------------------------------------------------------- the drug of a heading
@@ -265,27 +279,25 @@ def _subject(heading: str) -> str:
     return rx.LEAD_IN.sub("", text)
 
 
-@lru_cache(maxsize=1 << 16)
 def find_drug(heading: str) -> Drug | None:
     """The drug a heading requests, or None when the heading is not a drug request.
 
     A lexicon name counts when it opens the request or is followed by a strength; other lexicon
     words ('acupuncture visits with Capsaicin patch') do not make a drug request.
     """
-    if rx.NOT_A_DRUG_REQUEST.search(heading):
+    if screen.search(rx.NOT_A_DRUG_REQUEST, heading):
         return None
     subject = _subject(heading)
-    matches = _matches(subject) or _fuzzy_match(subject)
-    lead = [m for m in matches if m.start == 0 or _strength_follows(subject, m.end)]
-    if not lead:
-        if matches or not rx.STRENGTH.search(subject):
+    tokens = list(rx.TOKEN.finditer(subject.lower()))
+    matches = _matches(tokens) or _fuzzy_match(subject, tokens)
+    first = next((m for m in matches if m.start == 0 or _strength_follows(subject, m.end)), None)
+    if first is None:
+        if matches or (s := rx.STRENGTH.search(subject)) is None:
             return None
-        s = rx.STRENGTH.search(subject)
         name = subject[:s.start()].strip(" ,:-")
         if not name or not rx.LETTER.match(name) or len(name.split()) > 4:
             return None
         return Drug(name, (), None, parse_strength(subject[s.start():]), _frequency(subject), _days(subject))
-    first = lead[0]
     tail = subject[first.start:]
     # compound or combination: further lexicon matches in the same request
     stop = rx.PARTIAL_ORIGINAL.search(tail)
@@ -297,7 +309,7 @@ def find_drug(heading: str) -> Drug | None:
     compound = len({m.entry.generic for m in parts}) > 1
     classes = [m.entry.drug_class for m in parts]
     scope = subject[first.start:scope_end]
-    topical = bool(rx.TOPICAL_FORMS.search(scope)) or "%" in scope
+    topical = _topical(scope)
     if compound and topical:        # a topical compound, even with tramadol in it
         drug_class = "topical_analgesic"
     elif "opioid" in classes:
@@ -321,7 +333,10 @@ def _ingredients(subject: str, parts: list[_Match], scope_end: int, strength: St
     names = list(dict.fromkeys(g for m in parts for g in m.entry.generic))
     paired: dict[str, tuple[float, str]] = {}
     for m, nxt in zip(parts, [*(p.start for p in parts[1:]), scope_end]):
-        own = parse_strength(subject[m.end:nxt]) if m.end < nxt else None
+        if len(parts) == 1:     # one name: its figure is the heading's strength, read from the same text
+            own = strength
+        else:
+            own = parse_strength(subject[m.end:nxt]) if m.end < nxt else None
         if own and len(own.values) == len(m.entry.generic):
             paired.update((g, (v, own.unit)) for g, v in zip(m.entry.generic, own.values))
     if len(paired) < len(names) and strength and len(strength.values) == len(names):
@@ -335,7 +350,7 @@ def _frequency(text: str) -> str | None:
 
 
 def _days(text: str) -> int | None:
-    m = rx.DAYS_SUPPLY.search(text)
+    m = screen.search(rx.DAYS_SUPPLY, text)
     return int(m["days"] or m["days2"]) if m else None
 
 
@@ -349,20 +364,20 @@ def count(text: str, is_drug: bool) -> int | None:
         return int(hashes[-1]["hash"])
     if found:
         return number(found[0]["qty"] or found[0]["times"])
-    if m := rx.UNIT_COUNT.search(text):
+    if m := screen.search(rx.UNIT_COUNT, text):
         return number(m["n"])
-    if rx.NOT_A_COUNT.search(text):
+    if screen.search(rx.NOT_A_COUNT, text):
         return None
     if not is_drug:
-        if m := rx.WRITTEN_TOTAL.search(text):
+        if m := screen.search(rx.WRITTEN_TOTAL, text):
             return number(m["top"] or m["n"])
-        if m := rx.FREQUENCY_DURATION.search(text):
+        if m := screen.search(rx.FREQUENCY_DURATION, text):
             per, weeks = number(m["per"] or m["per_word"]), number(m["weeks"])
             if per and weeks:
                 return per * weeks
-        if m := rx.MONTHLY_DURATION.search(text):
+        if m := screen.search(rx.MONTHLY_DURATION, text):
             return number(m["n"])
-        if m := rx.TIMES_N.search(text):
+        if m := screen.search(rx.TIMES_N, text):
             return number(m["n"])
     if m := rx.LEADING_COUNT.match(rx.PREFIX.sub("", text).strip(" :,-")):
         return number(m["n"])

@@ -10,6 +10,7 @@ import re
 from functools import cache
 
 from pipeline import patterns as rx
+from pipeline.extract import screen
 from schemas.codes import read_rows
 
 DEFAULT_UNIT = "unit"
@@ -29,16 +30,16 @@ def quantity_unit(text: str, quantity: int | None, is_drug: bool, strength_unit:
     if quantity is None:
         return None
     pattern, units = _words("drug" if is_drug else "service")
-    if m := pattern.search(text):
+    if m := screen.search(pattern, text):
         return units[m["word"].lower()]
     if is_drug and strength_unit == "mcg/hr":
         return "patch"
-    if not is_drug and rx.FREQUENCY_DURATION.search(text):
+    if not is_drug and screen.search(rx.FREQUENCY_DURATION, text):
         return "visit"
     return DEFAULT_UNIT
 
 
 def volume_ml(text: str) -> float | None:
     """The volume of a liquid written without '#' ('Methadone 10mg/ml 420 ml' → 420.0); None when absent."""
-    m = rx.VOLUME.search(text)
+    m = screen.search(rx.VOLUME, text)
     return float(m["ml"]) if m else None
