@@ -13,7 +13,7 @@ from functools import cache
 
 from synth.items import Ctx, Item, as_retrospective, gold_fields, gold_strength, refill_text
 from synth.tables import ints, rows, values, words
-from synth.wording import num, number_words, plural, written_name
+from synth.wording import num, number_words, padded_date, plural, written_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +110,7 @@ def oral_item(rng: random.Random, ctx: Ctx) -> Item:
         if rng.random() < 0.2:
             pre = "Retrospective "
             d = ctx.ur - dt.timedelta(days=rng.randint(10, 120))
-            date = f"{d.month:02d}/{d.day:02d}/{d.year}"
+            date = padded_date(d)
             head = (f"{pre}{base} #{q}, per {date} order was the original request. {pre}{base} #{authorized}, per {date} "
                     f"order was authorized by the Claims Administrator. The remaining IMR eligible portion of the original "
                     f"request, {pre}{base} #{remaining}, per {date} order is")

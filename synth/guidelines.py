@@ -75,9 +75,13 @@ def _guideline(source: str, document: str | None = None, sections=(), pages=()) 
     return {"source": source, "document": document, "sections": list(sections), "pages": list(pages)}
 
 
+def _first_range(pages: str) -> str:
+    """'74-96, 124' → '74-96': a 2013 notice cites one page range."""
+    return pages.split(",")[0].strip()
+
+
 def _notice_parts(doc: str, sections: tuple, pages: str) -> list[str]:
-    """'<document>, <sections>, pages 74-96' of a 2013 notice, which cites one page range."""
-    pages = pages.split(",")[0].strip()
+    """'<document>, <sections>, pages 74-96' of a 2013 notice."""
     return [doc, *sections] + ([("pages " if "-" in pages else "page ") + pages] if pages else [])
 
 
@@ -135,8 +139,10 @@ def cite(rng: random.Random, key: str, layout: str) -> tuple[str, str, dict]:
                 sections = (sections[0][0].lower() + sections[0][1:],)      # the seeds: '... Guidelines benzodiazepines'
             line = f"Decision based on MTUS {doc15}{joiner}{', '.join(sections)} Page(s): {pages}."
         return claims, line, _guideline("MTUS", doc15, sections, expand_pages(pages))
-    line = f"The Expert Reviewer based his/her decision on the {', '.join(_notice_parts(doc_notice, sections, pages))}, which is part of the MTUS."
-    return claims, line, _guideline("MTUS", doc_notice, sections, expand_pages(pages.split(",")[0].strip()))
+    pages = _first_range(pages)
+    parts = _notice_parts(doc_notice, sections, pages)
+    line = f"The Expert Reviewer based his/her decision on the {', '.join(parts)}, which is part of the MTUS."
+    return claims, line, _guideline("MTUS", doc_notice, sections, expand_pages(pages))
 
 
 def _claims_line(rng: random.Random, g: Guide, layout: str) -> str:
@@ -144,7 +150,8 @@ def _claims_line(rng: random.Random, g: Guide, layout: str) -> str:
     if layout == "n2013":
         if g.m15 and r < 0.7:
             _, doc, sections, pages = rng.choice(g.m15)
-            return f"The Claims Administrator based its decision on the {', '.join(_notice_parts(doc, sections, pages))}, which is part of the MTUS."
+            parts = _notice_parts(doc, sections, _first_range(pages))
+            return f"The Claims Administrator based its decision on the {', '.join(parts)}, which is part of the MTUS."
         return "The Claims Administrator did not cite any evidence-based guidelines for its decision."
     if r < 0.45:
         return "The Claims Administrator did not cite any medical evidence for its decision."

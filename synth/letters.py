@@ -141,8 +141,11 @@ def build_letter(seed: int, i: int, pdf_fraction: float = 0.0) -> SynthLetter:
         if layout == "y2016":
             letter.update(case_number=case, date_assigned=assigned.isoformat(), decision_date=decision.isoformat(),
                           ur_denial_date=ur.isoformat(), application_received=received.isoformat(), priority=priority)
-            doi_line = (f"Date Assigned: {padded_date(assigned)} Date of Injury:  {padded_date(injury)} ",) if rng.random() < 0.85 else \
-                (f"Date Assigned: {padded_date(assigned)} Date of Injury:  ", f"{padded_date(injury)} ")
+            assigned_on, injured_on = padded_date(assigned), padded_date(injury)
+            if rng.random() < 0.85:
+                doi_line: tuple[str, ...] = (f"Date Assigned: {assigned_on} Date of Injury:  {injured_on} ",)
+            else:
+                doi_line = (f"Date Assigned: {assigned_on} Date of Injury:  ", f"{injured_on} ")
             header = [" ", f"Case Number: {case}  ", *doi_line,
                       f"Decision Date: {padded_date(decision)} UR Denial Date:  {padded_date(ur)} ",
                       f"Priority:  {priority} Application ", "Received:  ", f"{padded_date(received)} ", " "]
