@@ -4,7 +4,7 @@
     python -m bench.bench --quick         # 2k + 10k text letters, 200 PDFs
     python -m bench.bench --sizes 5000 --pdfs 0 --profile 5000
 
-Corpora come from pipeline.synth and are cached under ROOT/<kind>-<n>-s<seed>/raw, so reruns only
+Corpora come from synth.corpus and are cached under ROOT/<kind>-<n>-s<seed>/raw, so reruns only
 rebuild. Each build runs as a child `imr build --jobs <cores>` process: wall time, the peak summed
 RSS and PSS of its process tree (sampled from /proc) and the largest single process's RSS (wait4 rusage).
 
@@ -38,7 +38,7 @@ import threading
 import time
 from pathlib import Path
 
-from pipeline.synth import generate
+from synth.corpus import generate
 
 ROOT = Path("/tmp/imr-bench")
 RESULTS = Path(__file__).with_name("results.json")

@@ -8,7 +8,7 @@ __version__ = "0.1.0"
 # Modules that read, present or schedule a dataset but cannot change a row of it; every other module of
 # the package (a new one too) counts as deciding the rows.
 NOT_ROW_DECIDING = frozenset({"__main__.py", "check.py", "cli.py", "dictionary.py", "load.py", "paths.py",
-                              "provenance.py", "report.py", "report_html.py", "synth.py", "workers.py"})
+                              "provenance.py", "report.py", "report_html.py", "workers.py"})
 
 
 def extractor_sources() -> list[Path]:

@@ -17,7 +17,7 @@ def _fail(exc: Exception) -> click.ClickException:
 class LazyGroup(click.Group):
     """Commands whose modules are heavy (pandera, plotly) are imported only when run: `imr build` starts fast."""
 
-    LAZY = {"dictionary": "pipeline.dictionary", "report": "pipeline.report_html", "synth": "pipeline.synth"}
+    LAZY = {"dictionary": "pipeline.dictionary", "report": "pipeline.report_html", "synth": "synth.cli"}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.LAZY])
