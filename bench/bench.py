@@ -10,8 +10,9 @@ when the generator's files change (bench.corpora). Real-letter corpora are copie
 ../shared/letters (never in the repository; skipped, with a note, when ../shared is absent), each copy a
 letter of its own (bench.copies): ROOT/real-txt-<n> (case numbers rewritten) and ROOT/real-pdf-<n>
 (a 'Copy <i>' line stamped on the last page by an incremental update); without ../shared the PDF
-corpus is synthetic. So reruns only rebuild. Each build runs as a child `imr build --jobs <cores>` process: wall time, the peak summed
-RSS and PSS of its process tree (sampled from /proc) and the largest single process's RSS (wait4 rusage).
+corpus is synthetic. So reruns only rebuild. Each build runs as a child `imr build --jobs <cores>`
+process: wall time, the peak summed RSS and PSS of its process tree (sampled from /proc) and the
+largest single process's RSS (wait4 rusage).
 
 Figures (printed as a table and written to bench/results.json):
 - letters/s, items/s, peak RSS per corpus
@@ -20,7 +21,7 @@ Figures (printed as a table and written to bench/results.json):
   CPU time per letter against the floor's
 - PDF ratio: build rate per core ÷ the single-process raw pypdfium2 text-extraction rate, on the same files
 - linearity: time of the largest text corpus ÷ time of the smallest, against the size ratio
-- per text corpus, rebuilds of its DATA: with RAW unchanged, and after adding 1 % new letters (an append),
+- per synthetic text corpus, rebuilds of its DATA: with RAW unchanged, and after adding 1 % new letters (an append),
   against the full build
 - two DuckDB queries on the largest dataset (overturn rate by drug class; top drugs by year)
 - goals (bench.goals), each on the largest corpus of its kind, PASS or FAIL
