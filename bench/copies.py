@@ -1,7 +1,7 @@
 """Copies of real letters that are letters of their own, for benchmarks on real text and real PDFs.
 
-A plain copy of a letter is a `duplicate` reject (the letter id is a hash of its text), so copy i
-differs from every other copy:
+A plain copy of a letter is a `duplicate` reject (the build keeps one letter per text and per case
+number), so copy i differs from every other copy:
 - a text letter: every case number becomes CM<yy>-<i as seven digits> (the letter's id changes with it);
 - a PDF: an incremental update (the original bytes, then new objects and a new xref, written by
   pdfium) adds a content stream to the last page drawing 'Copy <i>' in Helvetica (a standard Type1
@@ -10,7 +10,10 @@ differs from every other copy:
   (tests/test_bench.py builds originals and copies and compares them). The update rewrites the
   document's objects outside object streams, so a copy is about twice the original's size;
   pdfium's text extraction takes about as long on the copies (+4 % on the 65 dev PDFs, within the
-  noise of a shared machine).
+  noise of a shared machine). The case number stays (rewriting it means rewriting encrypted content
+  streams): every copy is read and extracted as a letter of its own, and the build then keeps the
+  first copy of each case number and rejects the others as duplicates; so PDF throughput is
+  counted in files.
 """
 from __future__ import annotations
 
