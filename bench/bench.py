@@ -1,23 +1,33 @@
-"""Pipeline benchmark on synthetic corpora: throughput, memory, floors, linearity, rebuilds, queries.
+"""Pipeline benchmark on synthetic and real-letter corpora: throughput, memory, floors, linearity,
+rebuilds, queries, and the goals of project issue 13 (PASS/FAIL).
 
-    python -m bench.bench                 # 10k + 100k text letters, 2k PDFs (make bench)
-    python -m bench.bench --quick         # 2k + 10k text letters, 200 PDFs
-    python -m bench.bench --sizes 5000 --pdfs 0 --profile 5000
+    python -m bench.bench                 # 10k + 100k text letters, 20k real-letter copies, 2k PDF copies (make bench)
+    python -m bench.bench --quick         # 2k + 10k text letters, 2k real-letter copies, 200 PDF copies
+    python -m bench.bench --sizes 5000 --real 0 --pdfs 0 --profile 5000
 
-Corpora come from synth.corpus and are cached under ROOT/<kind>-<n>-s<seed>/raw, so reruns only
-rebuild. Each build runs as a child `imr build --jobs <cores>` process: wall time, the peak summed
-RSS and PSS of its process tree (sampled from /proc) and the largest single process's RSS (wait4 rusage).
+Synthetic corpora come from synth.corpus, cached under ROOT/<kind>-<n>-s<seed>/raw and written again
+when the generator's files change (bench.corpora). Real-letter corpora are copies of the dev letters in
+../shared/letters (never in the repository; skipped, with a note, when ../shared is absent), each copy a
+letter of its own (bench.copies): ROOT/real-txt-<n> (case numbers rewritten) and ROOT/real-pdf-<n>
+(a 'Copy <i>' line stamped on the last page by an incremental update: a text of its own, the same
+case number); without ../shared the PDF
+corpus is synthetic. So reruns only rebuild. Each build runs as a child `imr build --jobs <cores>`
+process: wall time, the peak summed RSS and PSS of its process tree (sampled from /proc) and the
+largest single process's RSS (wait4 rusage).
 
 Figures (printed as a table and written to bench/results.json):
 - letters/s, items/s, peak RSS per corpus
 - floor ratio: build time ÷ the time one process needs to read every file and run one compiled
   regex over its text (the cost no pipeline can avoid); per-core ratio: the same × jobs, i.e. the
   CPU time per letter against the floor's
-- PDF ratio: build rate per core ÷ the single-process raw pypdfium2 text-extraction rate
+- PDF ratio: build rate per core ÷ the single-process raw pypdfium2 text-extraction rate, on the same
+  files, in files/s: each PDF copy is read and extracted in full, but copies of one dev PDF share its case
+  number, so the build keeps one letter per dev PDF and rejects the rest as duplicates afterwards
 - linearity: time of the largest text corpus ÷ time of the smallest, against the size ratio
-- per text corpus, rebuilds of its DATA: with RAW unchanged, and after adding 1 % new letters (an append),
+- per synthetic text corpus, rebuilds of its DATA: with RAW unchanged, and after adding 1 % new letters (an append),
   against the full build
 - two DuckDB queries on the largest dataset (overturn rate by drug class; top drugs by year)
+- goals (bench.goals), each on the largest corpus of its kind, PASS or FAIL
 """
 from __future__ import annotations
 
@@ -38,17 +48,19 @@ import threading
 import time
 from pathlib import Path
 
+from bench.corpora import ADDED, cached, generator_fingerprint, real_copies
+from bench.goals import evaluate
 from synth.corpus import generate
 
 ROOT = Path("/tmp/imr-bench")
 RESULTS = Path(__file__).with_name("results.json")
-FULL = {"sizes": (10_000, 100_000), "pdfs": 2_000}
-QUICK = {"sizes": (2_000, 10_000), "pdfs": 200}
+DEV_LETTERS = Path(__file__).resolve().parents[2] / "shared" / "letters"   # ../shared, as the tests find it
+FULL = {"sizes": (10_000, 100_000), "pdfs": 2_000, "real": 20_000}
+QUICK = {"sizes": (2_000, 10_000), "pdfs": 200, "real": 2_000}
 TEXT_SEED, PDF_SEED = 0, 1
 GEN_CHUNK = 2_000
 SAMPLE_SECONDS = 0.2
 REBUILD_FRACTION = 0.01
-ADDED = "added"          # RAW subdirectory of the letters a rebuild measurement adds
 FLOOR_PATTERN = re.compile(r"^(?P<heading>.*?):[ \t]*(?P<outcome>Upheld|Overturned)[ \t]*$", re.M)
 QUERIES = {
     "overturn_rate_by_drug_class": """
@@ -68,23 +80,24 @@ def _generate_chunk(args: tuple) -> int:
     return generate(n, Path(out), seed=seed, pdf_fraction=pdf_fraction, start=start)
 
 
-def corpus(kind: str, n: int, seed: int, jobs: int, root: Path) -> Path:
-    """ROOT/<kind>-<n>-s<seed>/raw with n letters (kind 'txt' or 'pdf'); generated once, in parallel."""
-    raw = root / f"{kind}-{n}-s{seed}" / "raw"
-    stamp = raw / ".complete"
-    if stamp.exists():
-        shutil.rmtree(raw / ADDED, ignore_errors=True)   # left by an interrupted rebuild measurement
-        return raw
-    shutil.rmtree(raw, ignore_errors=True)
-    raw.mkdir(parents=True)
+def corpus(kind: str, n: int, seed: int, jobs: int, root: Path, fingerprint: str) -> Path:
+    """ROOT/<kind>-<n>-s<seed>/raw with n letters (kind 'txt' or 'pdf'), generated in parallel; kept while
+    the generator's fingerprint stays the same."""
     fraction = 1.0 if kind == "pdf" else 0.0
-    chunks = [(min(GEN_CHUNK, n - s), str(raw), seed, fraction, s) for s in range(0, n, GEN_CHUNK)]
-    t = time.perf_counter()
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        written = sum(pool.imap_unordered(_generate_chunk, chunks))
-    print(f"  generated {written} {kind} letters in {time.perf_counter() - t:.1f}s -> {raw}", flush=True)
-    stamp.write_text(json.dumps({"n": n, "seed": seed, "kind": kind}) + "\n")
-    return raw
+
+    def write(raw: Path) -> int:
+        chunks = [(min(GEN_CHUNK, n - s), str(raw), seed, fraction, s) for s in range(0, n, GEN_CHUNK)]
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            return sum(pool.imap_unordered(_generate_chunk, chunks))
+
+    key = {"kind": kind, "n": n, "seed": seed, "generator": fingerprint}
+    return cached(root / f"{kind}-{n}-s{seed}" / "raw", key, write)
+
+
+def dev_letters(suffix: str) -> list[Path]:
+    """The dev letters of ../shared/letters/dev-<suffix> (empty when ../shared is absent)."""
+    folder = DEV_LETTERS / f"dev-{suffix}"
+    return sorted(folder.glob(f"*.{suffix}")) if folder.is_dir() else []
 
 
 def letter_files(raw: Path) -> list[Path]:
@@ -258,6 +271,14 @@ def profile(raw: Path, n: int, top: int = 15) -> dict:
 
 
 # ---------------------------------------------------------------- report
+def columns(rows: list[tuple]) -> list[str]:
+    """Rows as right-aligned columns, a rule under the first (the header)."""
+    widths = [max(len(str(row[k])) for row in rows) for k in range(len(rows[0]))]
+    lines = ["  ".join(str(v).rjust(w) for v, w in zip(row, widths)) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines
+
+
 def table(results: dict) -> str:
     rows = [("corpus", "letters", "items", "seconds", "letters/s", "l/s/core", "items/s", "tree RSS MB", "tree PSS MB",
              "max proc MB", "floor s", "floor ratio", "per-core ratio")]
@@ -265,14 +286,11 @@ def table(results: dict) -> str:
         rows.append((name, r["letters"], r["items"], r["seconds"], r["letters_per_s"], r["letters_per_s_per_core"],
                      r["items_per_s"], r["peak_tree_rss_mb"], r["peak_tree_pss_mb"], r["max_process_rss_mb"], r.get("floor_s", ""),
                      r.get("floor_ratio", ""), r.get("per_core_floor_ratio", "")))
-    widths = [max(len(str(row[k])) for row in rows) for k in range(len(rows[0]))]
-    lines = ["  ".join(str(v).rjust(w) for v, w in zip(row, widths)) for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
     extra = []
     if "pdf" in results:
         p = results["pdf"]
-        extra.append(f"PDF: build {p['build_letters_per_s_per_core']} letters/s/core vs raw pypdfium2 "
-                     f"{p['raw_pdfium_letters_per_s']} letters/s (1 process) -> PDF ratio {p['pdf_ratio']}")
+        extra.append(f"PDF ({p['corpus']}): build {p['build_files_per_s_per_core']} files/s/core vs raw pypdfium2 "
+                     f"{p['raw_pdfium_letters_per_s']} files/s (1 process) -> PDF ratio {p['pdf_ratio']}")
     if "linearity" in results:
         lin = results["linearity"]
         extra.append(f"linearity: {lin['large']} / {lin['small']} letters: time ratio {lin['time_ratio']} "
@@ -283,15 +301,37 @@ def table(results: dict) -> str:
                      f"(x{r['rebuild_over_full']})")
     for name, q in results.get("queries", {}).items():
         extra.append(f"query {name}: cold {q['cold_ms']} ms, warm {q['warm_ms']} ms, {q['rows']} rows")
-    return "\n".join(lines + [""] + extra)
+    extra.extend(results.get("notes", []))
+    goals = [("goal", "corpus", "value", "target", "status", "note")]
+    goals.extend((g["goal"], g["corpus"], "" if g["value"] is None else g["value"], g["target"], g["status"], g["note"])
+                 for g in results.get("goals", []))
+    return "\n".join(columns(rows) + [""] + extra + ["", "goals:"] + columns(goals))
+
+
+def floored_build(raw: Path, kind: str, jobs: int) -> dict:
+    """A measured build of raw (into raw/../data) with its floor (read + regex, or bare pypdfium2 for PDFs)
+    and the ratios to it; for PDFs also the PDF ratio (build rate per core ÷ the bare extraction rate)."""
+    r = measured_build(raw, raw.parent / "data", jobs)
+    files = letter_files(raw)
+    floor = pdf_floor(files) if kind.endswith("pdf") else text_floor(files)
+    r.update(kind=kind, floor_s=round(floor, 2), floor_ratio=round(r["seconds"] / floor, 1),
+             per_core_floor_ratio=round(r["seconds"] * jobs / floor, 1))   # CPU-seconds per letter vs the floor's
+    if kind.endswith("pdf"):      # by files: copies of one dev PDF share its case number (bench.copies)
+        r["files_per_s_per_core"] = round(len(files) / r["seconds"] / jobs, 1)
+        r["raw_pdfium_letters_per_s"] = round(len(files) / floor, 1)
+        r["pdf_ratio"] = round(r["files_per_s_per_core"] / r["raw_pdfium_letters_per_s"], 3)
+    return r
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="2k + 10k text letters and 200 PDFs")
+    ap.add_argument("--quick", action="store_true", help="2k + 10k text letters, 2k real-letter copies, 200 PDFs")
     ap.add_argument("--sizes", type=lambda s: tuple(int(x) for x in s.split(",") if x), default=None,
                     help="text corpus sizes, comma-separated (default 10000,100000)")
-    ap.add_argument("--pdfs", type=int, default=None, help="size of the PDF corpus, 0 for none (default 2000)")
+    ap.add_argument("--real", type=int, default=None,
+                    help="copies of the real dev text letters, 0 for none (default 20000)")
+    ap.add_argument("--pdfs", type=int, default=None,
+                    help="copies of the real dev PDFs (synthetic PDFs without ../shared), 0 for none (default 2000)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes per build (default: cores)")
     ap.add_argument("--root", type=Path, default=ROOT, help="where corpora and datasets live")
     ap.add_argument("--no-rebuild", action="store_true", help="skip the 1 %% rebuild measurement")
@@ -301,38 +341,42 @@ def main(argv: list[str] | None = None) -> int:
     preset = QUICK if a.quick else FULL
     sizes = tuple(sorted(a.sizes or preset["sizes"]))
     pdfs = preset["pdfs"] if a.pdfs is None else a.pdfs
+    real = preset["real"] if a.real is None else a.real
     results: dict = {"machine": {"cores": os.cpu_count(), "jobs": a.jobs, "python": platform.python_version(),
                                  "platform": platform.platform()},
-                     "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "builds": {}}
-    print(f"imr bench: text corpora {sizes}, {pdfs} PDFs, jobs={a.jobs}, root={a.root}", flush=True)
+                     "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "builds": {}, "notes": []}
+    print(f"imr bench: text corpora {sizes}, {real} real-letter copies, {pdfs} PDFs, jobs={a.jobs}, root={a.root}",
+          flush=True)
 
-    raws = {n: corpus("txt", n, TEXT_SEED, a.jobs, a.root) for n in sizes}
-    pdf_raw = corpus("pdf", pdfs, PDF_SEED, a.jobs, a.root) if pdfs else None
+    fingerprint = generator_fingerprint(generate)
+    raws = {n: corpus("txt", n, TEXT_SEED, a.jobs, a.root, fingerprint) for n in sizes}
+    others: dict[str, Path] = {}          # name -> RAW of the real-copy and PDF corpora
+    real_txt, real_pdf = dev_letters("txt"), dev_letters("pdf")
+    if real and real_txt:
+        others[f"real-txt-{real}"] = real_copies(real_txt, real, a.root, a.jobs)
+    elif real:
+        results["notes"].append(f"real-letter copies skipped: no dev letters in {DEV_LETTERS / 'dev-txt'}")
+    if pdfs and real_pdf:
+        others[f"real-pdf-{pdfs}"] = real_copies(real_pdf, pdfs, a.root, a.jobs)
+    elif pdfs:
+        results["notes"].append(f"no dev PDFs in {DEV_LETTERS / 'dev-pdf'}: the PDF corpus is synthetic")
+        others[f"pdf-{pdfs}"] = corpus("pdf", pdfs, PDF_SEED, a.jobs, a.root, fingerprint)
+    for note in results["notes"]:
+        print(f"  {note}", flush=True)
 
     for n, raw in raws.items():
         print(f"  building {n} text letters ...", flush=True)
-        r = measured_build(raw, raw.parent / "data", a.jobs)
-        floor = text_floor(letter_files(raw))
-        r["floor_s"] = round(floor, 2)
-        r["floor_ratio"] = round(r["seconds"] / floor, 1)
-        r["per_core_floor_ratio"] = round(r["seconds"] * a.jobs / floor, 1)   # CPU-seconds per letter vs the floor's
-        results["builds"][f"txt-{n}"] = r
+        r = results["builds"][f"txt-{n}"] = floored_build(raw, "txt", a.jobs)
         if not a.no_rebuild:
             print(f"  rebuilding {n}: unchanged, then +{REBUILD_FRACTION:.0%} ...", flush=True)
             results.setdefault("rebuilds", {})[f"txt-{n}"] = rebuild(raw, raw.parent / "data", n, TEXT_SEED, a.jobs,
                                                                      r["seconds"])
-    if pdf_raw is not None:
-        print(f"  building {pdfs} PDFs ...", flush=True)
-        r = measured_build(pdf_raw, pdf_raw.parent / "data", a.jobs)
-        raw_s = pdf_floor(letter_files(pdf_raw))
-        r["floor_s"] = round(raw_s, 2)
-        r["floor_ratio"] = round(r["seconds"] / raw_s, 1)
-        r["per_core_floor_ratio"] = round(r["seconds"] * a.jobs / raw_s, 1)
-        results["builds"][f"pdf-{pdfs}"] = r
-        per_core = r["letters_per_s"] / a.jobs
-        raw_rate = pdfs / raw_s
-        results["pdf"] = {"build_letters_per_s_per_core": round(per_core, 1), "raw_pdfium_letters_per_s": round(raw_rate, 1),
-                          "pdf_ratio": round(per_core / raw_rate, 3)}
+    for name, raw in others.items():
+        print(f"  building {name} ...", flush=True)
+        r = results["builds"][name] = floored_build(raw, name.rpartition("-")[0], a.jobs)
+        if "pdf_ratio" in r:
+            results["pdf"] = {"corpus": name, "build_files_per_s_per_core": r["files_per_s_per_core"],
+                              "raw_pdfium_letters_per_s": r["raw_pdfium_letters_per_s"], "pdf_ratio": r["pdf_ratio"]}
     if len(sizes) > 1:
         small, large = results["builds"][f"txt-{sizes[0]}"], results["builds"][f"txt-{sizes[-1]}"]
         time_ratio = large["seconds"] / small["seconds"]
@@ -345,6 +389,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.profile:
         print(f"  profiling the extraction of {a.profile} letters in one process ...", flush=True)
         results["profile"] = profile(raws[sizes[-1]], a.profile)
+    results["goals"] = evaluate(results["builds"])
     results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     a.out.write_text(json.dumps(results, indent=1) + "\n")
     print()
