@@ -54,8 +54,7 @@ def files_digest(paths: list[Path]) -> str:
 def generator_files(func: Callable) -> list[Path]:
     """The files that decide what `func` writes: the source of its module and of the modules that one
     imports from its own directory (recursively), and the other files in that directory and below it
-    (its data). For pipeline.synth: pipeline/synth.py and pipeline/synth_drugs.csv; for a package of its
-    own (synth/), all of the package's modules that the generator's module reaches, and its data."""
+    (its data): for synth.corpus, the synth package's modules it reaches and synth/data."""
     module = sys.modules[func.__module__]
     first = Path(inspect.getsourcefile(module)).resolve()
     home = first.parent

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import re
 import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -126,10 +127,11 @@ def test_generator_files(tmp_path, monkeypatch, files, module, expected):
     assert generator_fingerprint(generate) != before
 
 
-def test_pipeline_generator_files():
-    from pipeline.synth import generate
+def test_synth_generator_files():
+    from synth.corpus import generate
 
-    assert [p.name for p in generator_files(generate)] == ["synth.py", "synth_drugs.csv"]
+    names = {p.relative_to(Path(generate.__code__.co_filename).parent).as_posix() for p in generator_files(generate)}
+    assert {"corpus.py", "letters.py", "tables.py", "data/drug_names.csv"} <= names
 
 
 # ---------------------------------------------------------------- goals
