@@ -71,11 +71,11 @@ def build(raw: Path, data: Path, jobs: int | None, max_bytes: int | None, file_s
         from pipeline.workers import warm_up
 
         warm_up()   # before the imports below, which the worker server does in parallel
-    from pipeline.batch import Limits
     from pipeline.build import BuildError
     from pipeline.build import build as run
-    from pipeline.ingest import DEFAULT_MAX_BYTES
+    from pipeline.inputs import DEFAULT_MAX_BYTES
     from pipeline.report import build_progress, print_summary
+    from pipeline.tasks import Limits
 
     try:
         with build_progress() as advance:
