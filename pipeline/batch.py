@@ -14,50 +14,18 @@ import signal
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from pipeline.extract.letter import ExtractError, LetterFields, extract_letter
-from pipeline.ingest import DEFAULT_MAX_BYTES, RawLetter, Reject, input_stat, letter_from_bytes, read_bytes
-from pipeline.parts import part_name, write_parts
+from pipeline.ingest import RawLetter, letter_from_bytes
+from pipeline.inputs import DEFAULT_MAX_BYTES, Reject, input_stat, read_bytes
+from pipeline.parts import write_parts
 from pipeline.rows import BatchRows
+from pipeline.tasks import BatchResult, Limits, Task
 from pipeline.validate import null_implausible, validate, with_letters
 from schemas.tables import TABLES
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """What one file may cost: bytes on disk, CPU seconds, wall seconds in one worker, worker memory."""
-    max_bytes: int = DEFAULT_MAX_BYTES
-    cpu_seconds: float = 5.0          # soft: Python code over it is interrupted (SIGPROF) → too_slow
-    hard_seconds: float = 60.0        # wall clock on one file before the supervisor kills the worker → too_slow
-    max_memory: int = 2 << 30         # resident bytes of one worker before the supervisor kills it → too_large
-
-
-@dataclass(frozen=True, slots=True)
-class Task:
-    """A batch for a worker: files (relative to raw) whose part files are part-<name>.parquet under parquet."""
-    files: tuple[str, ...]
-    raw: str
-    parquet: str
-    name: str
-    limits: Limits = Limits()
-    fault: str | None = None          # fault injection for tests (IMR_FAULT): 'sigkill:<name part>', 'abort:…', 'hang:…', 'spin:…'
-    blame: tuple[str, str] | None = None   # (reason, detail) when this file already killed a worker
-    condemned: bool = False           # the file killed a worker twice: reject it without reading it
-
-
-@dataclass
-class BatchResult:
-    name: str                                        # the batch's part files are part-<name>.parquet
-    files: int                                       # input files in the batch
-    kept: list[tuple[str, str | None, str]]          # (letter_id, case_number, source_path) of letters written
-    inputs: list[tuple]                              # (source_path, sha256 | None if unreadable, size, mtime_ns)
-    rows: dict[str, int] = field(default_factory=dict)           # rows written per table
-    reject_reasons: Counter = field(default_factory=Counter)
-    duplicates: list[tuple[str, str, str]] = field(default_factory=list)   # (source_path, letter_id, in-batch copy kept)
 
 
 class FileTooSlow(BaseException):
@@ -181,12 +149,6 @@ def run_task(task: Task, watch=None) -> BatchResult:
         rows.add_reject(Reject(rel, "extract", reason, detail))
     inputs = [(rel, None, *input_stat(task.raw, rel)) for rel in task.files]
     return _written(task.name, len(task.files), rows, inputs, Path(task.parquet), [])
-
-
-def crashed_batch(task: Task) -> None:
-    """Remove the part files a dead worker may have left for this task (written last, maybe half)."""
-    for path in Path(task.parquet).rglob(part_name(task.name)):
-        path.unlink(missing_ok=True)
 
 
 def _schema_rejects(bad: pl.DataFrame, source: dict[str, str], item_number: pl.Expr, what: str = "") -> pl.DataFrame:

@@ -15,17 +15,28 @@ def _fail(exc: Exception) -> click.ClickException:
 
 
 class LazyGroup(click.Group):
-    """Commands whose modules are heavy (pandera, plotly) are imported only when run: `imr build` starts fast."""
+    """Commands whose modules are heavy (pandera, plotly) are imported only when run: `imr build` and
+    `imr --help` start fast. LAZY holds each one's module and its help, as its docstring says it."""
 
-    LAZY = {"dictionary": "pipeline.dictionary", "report": "pipeline.report_html", "synth": "synth.cli"}
+    LAZY = {"dictionary": ("pipeline.dictionary", "Generate the data dictionary (Markdown) from the table models."),
+            "report": ("pipeline.report_html", "Write a self-contained HTML report (tables and charts) of the dataset in DATA."),
+            "synth": ("synth.cli", "Write N synthetic IMR letters with their ground-truth labels.")}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.LAZY])
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.LAZY:
-            return getattr(importlib.import_module(self.LAZY[name]), name)
+            return getattr(importlib.import_module(self.LAZY[name][0]), name)
         return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """As click lists the commands, with a lazy command's help taken from LAZY instead of its module."""
+        commands = [(name, self.commands.get(name) or click.Command(name, help=self.LAZY[name][1]))
+                    for name in self.list_commands(ctx)]
+        limit = formatter.width - 6 - max(len(name) for name, _ in commands)
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in commands])
 
 
 def _print_versions(ctx: click.Context, _param, value: bool) -> None:
@@ -71,11 +82,11 @@ def build(raw: Path, data: Path, jobs: int | None, max_bytes: int | None, file_s
         from pipeline.workers import warm_up
 
         warm_up()   # before the imports below, which the worker server does in parallel
-    from pipeline.batch import Limits
     from pipeline.build import BuildError
     from pipeline.build import build as run
-    from pipeline.ingest import DEFAULT_MAX_BYTES
+    from pipeline.inputs import DEFAULT_MAX_BYTES
     from pipeline.report import build_progress, print_summary
+    from pipeline.tasks import Limits
 
     try:
         with build_progress() as advance:

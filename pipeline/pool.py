@@ -19,9 +19,11 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from multiprocessing.connection import wait
+from pathlib import Path
 
 from pipeline import workers
-from pipeline.batch import Limits, Task, crashed_batch, run_task
+from pipeline.parts import part_name
+from pipeline.tasks import Limits, Task
 
 POLL = 0.1                       # seconds between checks of the workers' clocks and memory
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -33,13 +35,6 @@ class Blame:
     index: int | None
     reason: str           # worker_crashed | too_slow | too_large
     detail: str
-
-
-def _serve(conn, watch) -> None:
-    """A worker's loop: a task in, its BatchResult out, until it gets None."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is the build process's to handle
-    while (task := conn.recv()) is not None:
-        conn.send(run_task(task, watch))
 
 
 @dataclass
@@ -63,7 +58,7 @@ class Supervisor:
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
         watch = self.ctx.RawValue("l", -1)
-        process = self.ctx.Process(target=_serve, args=(child, watch), daemon=True)
+        process = self.ctx.Process(target=workers.serve, args=(child, watch), daemon=True)
         process.start()
         child.close()
         return _Worker(process, parent, watch)
@@ -74,6 +69,8 @@ class Supervisor:
         try:
             while todo or any(w.task for w in pool):
                 while todo and todo[-1].condemned:       # never read: written here, no worker needed
+                    from pipeline.batch import run_task     # only after a crash: the build process stays light
+
                     yield run_task(todo.pop())
                 for w in [w for w in pool if w.task is None]:
                     if not todo or todo[-1].condemned:
@@ -143,7 +140,7 @@ class Supervisor:
         w.process.join()
         task = w.task
         blame = w.killed or _blame(w)
-        crashed_batch(task)                              # remove any part files it left half-written
+        _remove_parts(task)                              # remove any part files it left half-written
         if len(task.files) == 1:                         # this file killed a worker on its own: reject it
             return [replace(task, blame=(blame.reason, blame.detail), condemned=True)]
         if blame.index is None:                          # not in a file: halve the batch until it is isolated
@@ -177,3 +174,9 @@ def _rss(pid: int) -> int | None:
             return int(fh.read().split()[1]) * PAGE
     except (OSError, ValueError, IndexError):
         return None
+
+
+def _remove_parts(task: Task) -> None:
+    """Remove the part files a dead worker may have left for this task (written last, maybe half)."""
+    for path in Path(task.parquet).rglob(part_name(task.name)):
+        path.unlink(missing_ok=True)

@@ -14,7 +14,8 @@ import polars as pl
 import pyarrow as pa
 
 from pipeline.extract.documents import identify
-from pipeline.ingest import RawLetter, Reject
+from pipeline.ingest import RawLetter
+from pipeline.inputs import Reject
 from pipeline.validate import arrow_schema
 from schemas.tables import TABLES
 
@@ -101,7 +102,3 @@ class BatchRows:
         return {table: rows.frame() for table, rows in self.tables.items()}
 
 
-
-def reject_row(r: Reject) -> dict:
-    """A rejects row as a dict, for the few rejects the build process itself adds (pipeline.validate.frame)."""
-    return {name: getattr(r, name, None) for name in arrow_schema("rejects").names}

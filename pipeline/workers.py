@@ -9,9 +9,10 @@ it is safe (polars forbids forking a process whose thread pool is running: not t
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from multiprocessing import forkserver
 
-PRELOAD = ["pipeline.batch"]
+PRELOAD = ["pipeline.batch"]   # everything a worker runs (the build process imports none of it)
 
 
 def context() -> multiprocessing.context.BaseContext:
@@ -24,3 +25,12 @@ def warm_up() -> None:
     """Start the forkserver now; it imports PRELOAD while this process goes on."""
     context()
     forkserver.ensure_running()
+
+
+def serve(conn, watch) -> None:
+    """A worker's loop: a task in, its BatchResult out, until it gets None."""
+    from pipeline.batch import run_task   # preloaded by the forkserver; here so the build process never imports it
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is the build process's to handle
+    while (task := conn.recv()) is not None:
+        conn.send(run_task(task, watch))

@@ -150,7 +150,7 @@ def test_dask_engine_gives_the_same_rows_as_local(tmp_path):
 
 
 def test_rebuild_extracts_only_new_letters_until_the_version_changes(tmp_path, monkeypatch):
-    import pipeline.build as build_module
+    import pipeline.plan as plan_module
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -160,7 +160,7 @@ def test_rebuild_extracts_only_new_letters_until_the_version_changes(tmp_path, m
     shutil.copy(LETTERS / "y2015_mixed.txt", raw)
     second = build(raw, tmp_path / "data", jobs=1)
     assert (second.processed, second.letters, second.items) == (1, 3, first.items + 4)   # y2015_mixed has 4 items
-    monkeypatch.setattr(build_module, "EXTRACTOR_VERSION", "next")
+    monkeypatch.setattr(plan_module, "EXTRACTOR_VERSION", "next")
     assert build(raw, tmp_path / "data", jobs=1).processed == 3
 
 
@@ -177,12 +177,12 @@ def test_the_pdf_and_the_text_of_one_letter_are_one_letter(tmp_path):
 
 
 def test_a_failed_build_leaves_no_staging_and_the_previous_dataset(tmp_path, raw_dir, monkeypatch):
-    import pipeline.build as build_module
+    import pipeline.finish as finish_module
 
     data = tmp_path / "data"
     before = build(raw_dir, data, jobs=1)
     (data / "builds" / ".staging-99999").mkdir()                 # debris of a killed build
-    monkeypatch.setattr(build_module, "publish", lambda *a: (_ for _ in ()).throw(OSError("disk full")))
+    monkeypatch.setattr(finish_module, "publish", lambda *a: (_ for _ in ()).throw(OSError("disk full")))
     shutil.copy(LETTERS / "y2016_drugs.txt", raw_dir)
     with pytest.raises(OSError):
         build(raw_dir, data, jobs=1)
@@ -192,7 +192,7 @@ def test_a_failed_build_leaves_no_staging_and_the_previous_dataset(tmp_path, raw
 
 @given(st.integers(min_value=1, max_value=3_000_000))
 def test_batch_sizes_are_bounded_and_balanced(n):
-    from pipeline.build import BATCHES_PER_BUILD, MAX_BATCH, MIN_BATCH, POOL_MIN_FILES, batch_size_for
+    from pipeline.plan import BATCHES_PER_BUILD, MAX_BATCH, MIN_BATCH, POOL_MIN_FILES, batch_size_for
 
     size = batch_size_for(n)
     batches = -(-n // size)

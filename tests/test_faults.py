@@ -21,7 +21,7 @@ from pipeline.build import build
 from pipeline.check import check_dataset
 from pipeline.clean import normalise
 from pipeline.extract.letter import ExtractError, extract_letter
-from pipeline.ingest import discover
+from pipeline.inputs import discover
 from pipeline.names import escape_name
 from pipeline.readback import read_table
 from tests.conftest import LETTERS, ROOT

@@ -166,7 +166,7 @@ def test_a_full_rebuild_of_unchanged_input_never_renames_the_live_build_away(tmp
 
 
 def test_a_database_that_cannot_be_written_publishes_nothing_and_leaves_nothing(tmp_path, monkeypatch):
-    import pipeline.build as build_module
+    import pipeline.finish as finish_module
 
     raw = _letters(tmp_path / "raw", 2)
     data = tmp_path / "data"
@@ -177,7 +177,7 @@ def test_a_database_that_cannot_be_written_publishes_nothing_and_leaves_nothing(
         database.with_name(f".{database.name}.1.tmp").write_bytes(b"half")
         raise duckdb.IOException("Could not write file: No space left on device")
 
-    monkeypatch.setattr(build_module, "write_database", disk_full)
+    monkeypatch.setattr(finish_module, "write_database", disk_full)
     with pytest.raises(BuildError, match="could not write the database"):
         build(raw, data, jobs=1)
     assert read_table(data / "parquet", "letters").height == 2

@@ -98,11 +98,11 @@ def test_check_warns_in_one_line_but_passes_when_versions_differ(tmp_path, raw_d
 
 
 def test_other_library_versions_rebuild_in_full_instead_of_appending(tmp_path, raw_dir, monkeypatch):
-    import pipeline.build as build_module
+    import pipeline.plan as plan_module
 
     build(raw_dir, tmp_path / "data", jobs=1)
     assert build(raw_dir, tmp_path / "data", jobs=1).mode == "unchanged"
-    monkeypatch.setattr(build_module, "library_versions", lambda: {**library_versions(), "pyarrow": "0.0.1"})
+    monkeypatch.setattr(plan_module, "library_versions", lambda: {**library_versions(), "pyarrow": "0.0.1"})
     assert build(raw_dir, tmp_path / "data", jobs=1).mode == "full"
 
 

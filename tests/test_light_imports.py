@@ -1,0 +1,43 @@
+"""The build process stays light: it plans, supervises and publishes, and imports none of what only the
+workers run (extractors, PDF text, row building); `imr --help` imports no data library at all."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from pipeline.cli import LazyGroup, main
+
+WORKER_ONLY = ("pipeline.batch", "pipeline.ingest", "pipeline.rows", "pipeline.extract", "pipeline.layouts",
+               "pipeline.patterns", "pipeline.clean", "pypdfium2")
+DATA_LIBRARIES = ("polars", "pyarrow", "pandera", "pandas", "duckdb", "plotly", "rich")
+
+
+def _imported(code: str) -> set[str]:
+    """The modules a fresh interpreter holds after running `code`."""
+    done = subprocess.run([sys.executable, "-c", f"{code}\nimport sys; print(*sys.modules, file=sys.stderr)"],
+                          capture_output=True, text=True, check=True)
+    return set(done.stderr.split())
+
+
+@pytest.mark.parametrize("code, absent, present", [
+    ("import pipeline.build", WORKER_ONLY, ("pipeline.plan", "pipeline.runner", "pipeline.finish")),
+    ("import pipeline.pool", WORKER_ONLY, ("pipeline.workers",)),
+    ("from pipeline.cli import main\ntry: main(['--help'])\nexcept SystemExit: pass",
+     WORKER_ONLY + DATA_LIBRARIES + ("pipeline.build",), ("click",)),
+    ("import pipeline.tasks, pipeline.workers, pipeline.inputs", WORKER_ONLY + DATA_LIBRARIES, ()),
+    # what the forkserver preloads holds everything a worker runs
+    ("from pipeline.workers import PRELOAD\nfor m in PRELOAD: __import__(m)",
+     ("pipeline.build", "pipeline.runner", "pipeline.finish", "duckdb"),
+     ("pipeline.batch", "pipeline.extract.letter", "pipeline.rows", "pypdfium2", "pandera")),
+])
+def test_who_imports_what(code, absent, present):
+    modules = _imported(code)
+    assert sorted(m for m in modules if m.startswith(tuple(f"{a}." for a in absent)) or m in absent) == []
+    assert set(present) <= modules
+
+
+@pytest.mark.parametrize("name", sorted(LazyGroup.LAZY))
+def test_a_lazy_commands_listed_help_is_its_docstring(name):
+    assert LazyGroup.LAZY[name][1] == main.get_command(None, name).help
