@@ -11,11 +11,11 @@ import os
 from pathlib import Path
 
 import duckdb
-import pandera.errors
 import polars as pl
 
 from pipeline.paths import DataPaths
 from pipeline.readback import FILE_LEVEL, read_table
+from schemas.pandera_polars import errors as pandera_errors
 from schemas.tables import PARTITION_COLUMN, TABLES
 
 COUNTED = ("files", "letters", "items", "citations", "rejects")
@@ -77,7 +77,7 @@ def _tables(parquet: Path) -> tuple[dict[str, pl.DataFrame], list[str]]:
         try:
             frames[table] = df = read_table(parquet, table)
             model.validate(df, lazy=True)
-        except pandera.errors.SchemaErrors as exc:
+        except pandera_errors.SchemaErrors as exc:
             problems.append(f"{table}: {exc.failure_cases.height} schema failures, e.g. "
                             f"{exc.failure_cases.row(0, named=True)}")
         except Exception as exc:  # noqa: BLE001 - unreadable files are a finding, not a crash

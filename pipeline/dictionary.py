@@ -15,11 +15,11 @@ from pathlib import Path
 
 import click
 import duckdb
-import pandera.polars as pa
 import polars as pl
 
 from pipeline.datapackage import row_key, units
 from pipeline.parts import NULL_PARTITION
+from schemas.pandera_polars import pa
 from schemas.codes import read_rows, vocabularies
 from schemas.tables import PARTITION_COLUMN, PARTITIONED, TABLES, bound_text, describe, polars_schema
 

@@ -23,7 +23,7 @@ from pipeline.publish import live_build
 from pipeline.readback import count_rows
 from pipeline.tasks import TABLE_NAMES, Limits, Task
 
-MIN_BATCH, MAX_BATCH = 256, 2048   # per-batch validation has a fixed cost; a batch's rows live in one worker (~120 MB at 2048)
+MIN_BATCH, MAX_BATCH = 1024, 4096  # validation and part files cost ~0.1 s a batch whatever its size; a batch's records live in one worker
 BATCHES_PER_BUILD = 8              # enough batches to keep every worker busy to the end
 POOL_MIN_FILES = 512               # below this, one batch (still in a worker: a crash in pdfium must not kill the build)
 # Reject reasons that may not hold next time (permissions, a file written meanwhile, a worker's death

@@ -5,10 +5,10 @@ import operator
 from functools import cache
 from operator import itemgetter
 
-import pandera.errors
 import polars as pl
 import pyarrow as pa
 
+from schemas.pandera_polars import errors as pandera_errors
 from schemas.tables import PARTITION_COLUMN, TABLES, bound_text, polars_schema
 
 
@@ -31,7 +31,7 @@ def validate(table: str, df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     model = TABLES[table]
     try:
         return model.validate(df, lazy=True), df.clear().with_columns(pl.lit("").alias("detail"))
-    except pandera.errors.SchemaErrors as exc:
+    except pandera_errors.SchemaErrors as exc:
         cases = exc.failure_cases
         if cases["index"].null_count():
             raise   # a table-level failure (wrong columns or dtypes) is a bug, not bad data

@@ -43,3 +43,16 @@ def document_ids() -> list[str]:
 def usps_states() -> list[str]:
     """The USPS codes of schemas/codes/states.csv (reviewer_licensure's elements)."""
     return [row["code"] for row in read_rows("states")]
+
+
+@cache
+def number_words() -> dict[str, int]:
+    """'fifty' → 50, 'twice' → 2 (number_words.csv)."""
+    return {row["word"]: int(row["value"]) for row in read_rows("number_words")}
+
+
+def words_value(words: str) -> int | None:
+    """A number in words: 'fifty-two' → 52, 'twice' → 2; None when a word is not a number word."""
+    values = number_words()
+    parts = words.lower().replace("-", " ").split()
+    return sum(values[p] for p in parts) if parts and all(p in values for p in parts) else None

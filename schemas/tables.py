@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-import pandera.polars as pa
+from schemas.pandera_polars import pa
 import polars as pl
 
 from schemas.codes import document_ids, usps_states, vocabulary

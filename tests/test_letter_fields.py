@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from pipeline import patterns as rx
 from pipeline.clean import fold, normalise, undouble_newlines
 from pipeline.extract.dates import parse_date
-from pipeline.extract.letter import age_sex, usps_codes, words_number
+from pipeline.extract.letter import age_sex, usps_codes
+from schemas.codes import words_value
 from pipeline.layouts.final import header_fields
 
 SCRAMBLED = ("Case Number: CM16-0213037\nDate Assigned: 11/09/2016 Date of Injury:  10/13/2016\n"
@@ -51,9 +52,10 @@ def test_age_sex(summary, age, sex):
     assert age_sex(summary) == (age, sex)
 
 
-@pytest.mark.parametrize("words, number", [("fifty-two", 52), ("Sixty", 60), ("twenty one", 21), ("ninety-nine", 99)])
-def test_words_number(words, number):
-    assert words_number(words) == number
+@pytest.mark.parametrize("words, number", [("fifty-two", 52), ("Sixty", 60), ("twenty one", 21), ("ninety-nine", 99),
+                                           ("twice", 2), ("twenty-four", 24), ("a", 1), ("several", None), ("", None)])
+def test_words_value(words, number):
+    assert words_value(words) == number
 
 
 @pytest.mark.parametrize("states, codes", [

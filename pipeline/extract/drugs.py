@@ -15,15 +15,11 @@ from rapidfuzz import fuzz, process
 
 from pipeline import patterns as rx
 from pipeline.extract import screen
-from schemas.codes import read_rows
+from schemas.codes import read_rows, words_value
 
 FUZZY_CUTOFF = 88          # rapidfuzz ratio a near miss needs ('cyclobenzapine' → cyclobenzaprine)
 FUZZY_MIN_LENGTH = 6       # shorter tokens are never fuzzy-matched (too many false friends)
 MAX_NGRAM = 4
-WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-         "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-         "sixteen": 16, "eighteen": 18, "twenty": 20, "twenty-four": 24, "thirty": 30, "forty": 40, "fifty": 50,
-         "sixty": 60, "ninety": 90, "single": 1, "a": 1, "once": 1, "twice": 2, "thrice": 3, "no": 0, "zero": 0}
 # Words that stay in the drug name when they stand right after it ('Orphenadrine Citrate ER').
 SALT_RELEASE = frozenset(
     "er xr cr sr la dr ir xl ds cd hcl hbr sodium potassium citrate hydrochloride bitartrate tartrate tromethamine "
@@ -136,7 +132,7 @@ def number(word: str | None) -> int | None:
     if word is None:
         return None
     word = word.lower()
-    return int(word) if word.isdigit() else WORDS.get(word)
+    return int(word) if word.isdigit() else words_value(word)
 
 
 # ---------------------------------------------------------------- lexicon matching

@@ -10,7 +10,7 @@ from pipeline import patterns as rx
 from pipeline.extract.dates import parse_date
 from pipeline.extract.items import ItemFields, extract_item
 from pipeline.layouts import LetterParts, detect, find, find_all, lowered, written
-from schemas.codes import read_rows
+from schemas.codes import read_rows, words_value
 
 SEX = {"male": "male", "man": "male", "gentleman": "male", "female": "female", "woman": "female", "lady": "female"}
 PRONOUNS = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"}
@@ -81,18 +81,6 @@ def split_specialties(specialties: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-@cache
-def number_words() -> dict[str, int]:
-    """'fifty' → 50 (schemas/codes/number_words.csv)."""
-    return {row["word"]: int(row["value"]) for row in read_rows("number_words")}
-
-
-def words_number(words: str) -> int:
-    """'fifty-two' → 52, 'sixty' → 60: the sum of its words' values."""
-    values = number_words()
-    return sum(values[word] for word in words.lower().replace("-", " ").split())
-
-
 def age_sex(summary: str) -> tuple[int | None, str | None]:
     """'is a 48 year old male' → (48, 'male'); the sex word may also stand apart from the age."""
     text = fold(summary)
@@ -103,7 +91,7 @@ def _age_sex(text: str, low: str | None) -> tuple[int | None, str | None]:
     """age_sex of the folded summary, searched in its lower-cased form when it has one."""
     age = sex = None
     if m := find(rx.AGE_SEX, text, low):
-        age = int(m["age"]) if m["age"] else words_number(m["age_words"])
+        age = int(m["age"]) if m["age"] else words_value(m["age_words"])
         sex = SEX[m["sex"].lower()] if m["sex"] else None
     elif m := find(rx.AGE_ONLY, text, low):
         age = int(m["age"])
