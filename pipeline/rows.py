@@ -8,6 +8,7 @@ its records and builds each column once, straight into Arrow: no dict per row.
 from __future__ import annotations
 
 from functools import cache
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -60,7 +61,7 @@ class TableRows:
 
 def _values(records: list, f: pa.Field) -> list:
     """The values of column f from the records' attributes; a list of structs from the struct's field names."""
-    values = [getattr(r, f.name) for r in records]
+    values = list(map(attrgetter(f.name), records))
     if (pa.types.is_list(f.type) or pa.types.is_large_list(f.type)) and pa.types.is_struct(f.type.value_type):
         names = _struct_names(f.type.value_type)
         values = [None if v is None else [tuple(getattr(x, n) for n in names) for x in v] for v in values]
