@@ -8,6 +8,7 @@ it is safe (polars forbids forking a process whose thread pool is running: not t
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import signal
 from multiprocessing import forkserver
@@ -32,5 +33,6 @@ def serve(conn, watch) -> None:
     from pipeline.batch import run_task   # preloaded by the forkserver; here so the build process never imports it
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is the build process's to handle
+    gc.freeze()    # the preloaded modules' objects live as long as the worker: keep them out of every collection
     while (task := conn.recv()) is not None:
         conn.send(run_task(task, watch))
