@@ -48,9 +48,6 @@ class TableRows:
         for column, value in zip(self.context.values(), context, strict=True):
             column.append(value)
 
-    def __len__(self) -> int:
-        return len(self.records)
-
     def frame(self) -> pl.DataFrame:
         """The rows as a frame of the table's declared schema, built column by column through Arrow."""
         schema = arrow_schema(self.table)
