@@ -23,7 +23,9 @@ from pipeline.publish import live_build
 from pipeline.readback import count_rows
 from pipeline.tasks import TABLE_NAMES, Limits, Task
 
-MIN_BATCH, MAX_BATCH = 1024, 4096  # validation and part files cost ~0.1 s a batch whatever its size; a batch's records live in one worker
+# Validation and part files cost ~0.1 s a batch whatever its size, and a batch's records live in one worker;
+# but a corpus of a few thousand PDFs (5 ms each) must still make BATCHES_PER_BUILD batches, or cores idle.
+MIN_BATCH, MAX_BATCH = 250, 4096
 BATCHES_PER_BUILD = 8              # enough batches to keep every worker busy to the end
 POOL_MIN_FILES = 512               # below this, one batch (still in a worker: a crash in pdfium must not kill the build)
 # Reject reasons that may not hold next time (permissions, a file written meanwhile, a worker's death

@@ -3,11 +3,14 @@
 DATA may sit anywhere: under a folder named `decision_year=1999`, or in a path holding glob characters
 (`[`, `*`, `?`, `\\`). So no path is ever handed to a reader as a pattern, and nothing parses Hive keys
 out of a whole path: the part files are listed from the table folder, and `decision_year` comes from the
-partition folder directly under it. The result is a pyarrow dataset, which DuckDB scans (the database
-load) and polars reads (check, build) without seeing a path at all.
+partition folder directly under it. The result is a pyarrow dataset, which polars reads (check, build)
+without seeing a path at all; DuckDB's own Parquet reader (the database load: faster, and within its
+memory limit) gets links to the part files under names this module makes (`linked_parts`).
 """
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import polars as pl
@@ -51,6 +54,29 @@ def dataset(parquet: Path, table: str) -> ds.FileSystemDataset:
         partitions = [key.is_null() if y is None else key == y for y in years]
     return ds.FileSystemDataset.from_paths([str(f) for f in files], schema=schema, format=ds.ParquetFileFormat(),
                                            filesystem=pyarrow.fs.LocalFileSystem(), partitions=partitions)
+
+
+# a folder DuckDB takes literally: no glob character (it globs every path it is given), no '=' (a Hive key)
+SAFE_FOLDER = re.compile(r"[\w/.-]+")      # '/tmp/imr-duckdb-k2_x9'
+
+
+def linked_parts(parquet: Path, table: str, folder: Path) -> list[str]:
+    """Symbolic links under `folder` to a table's part files, as `<table>/<decision_year=Y>/<k>.parquet`
+    (Hive folders DuckDB reads the partition key from): paths safe to hand to a reader that globs."""
+    if not SAFE_FOLDER.fullmatch(str(folder.absolute())):
+        raise ValueError(f"{folder}: a scratch folder whose path holds characters a glob would read (set TMPDIR)")
+    out = []
+    for k, part in enumerate(part_files(parquet, table)):
+        link = folder.absolute() / table / f"{k:06d}.parquet"
+        if table in PARTITIONED:
+            year = partition_year(parquet, table, part)
+            link = link.parent / f"{PARTITION_COLUMN}={NULL_PARTITION if year is None else year}" / link.name
+        link.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(part.absolute(), link)
+        out.append(str(link))
+    if not out:
+        raise FileNotFoundError(f"no Parquet files for table {table} under {parquet / table}")
+    return out
 
 
 def read_table(parquet: Path, table: str, columns: list[str] | None = None) -> pl.DataFrame:

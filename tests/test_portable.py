@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from pipeline.build import build
 from pipeline.cli import main
+from pipeline.readback import linked_parts
 
 ROOT = Path(__file__).resolve().parents[1]
 DUCKDB_SHELL = Path(sys.executable).with_name("duckdb")
@@ -95,6 +96,19 @@ def test_a_dataset_under_an_odd_path_reads_only_itself(seed_dataset, raw_dir, tm
     assert result.exit_code == 0 and result.output.startswith("OK"), result.output
     rebuilt = build(raw_dir, data, jobs=1)   # the append path reads the published parts back
     assert (rebuilt.mode, rebuilt.letters) == ("unchanged", 1)
+
+
+@pytest.mark.parametrize("scratch", ["g*", "g?", "g[a]", "g\\x", "decision_year=1999", "sp ace"])
+def test_the_database_load_refuses_a_scratch_folder_duckdb_would_misread(seed_dataset, tmp_path, scratch):
+    with pytest.raises(ValueError, match="glob"):
+        linked_parts(seed_dataset / "parquet", "items", tmp_path / scratch)
+
+
+def test_the_database_load_links_part_files_under_hive_folders(seed_dataset, tmp_path):
+    parts = sorted((seed_dataset / "parquet" / "items").rglob("*.parquet"))
+    links = [Path(p) for p in linked_parts(seed_dataset / "parquet", "items", tmp_path)]
+    assert [p.relative_to(tmp_path).parts[:2] for p in links] == [("items", p.parent.name) for p in parts]
+    assert [p.resolve() for p in links] == [p.resolve() for p in parts]
 
 
 @pytest.mark.parametrize("damage", ["no database", "corrupt database", "no parquet"])
