@@ -13,7 +13,7 @@ import multiprocessing
 import signal
 from multiprocessing import forkserver
 
-PRELOAD = ["pipeline.batch"]   # everything a worker runs (the build process imports none of it)
+PRELOAD = ["pipeline.batch", "pipeline.warm"]   # everything a worker runs, warmed up (the build process imports none of it)
 
 
 def context() -> multiprocessing.context.BaseContext:

@@ -7,6 +7,7 @@ afterwards it imports normally. When pandas is already loaded, nothing changes.
 """
 from __future__ import annotations
 
+import contextlib
 import importlib.abc
 import sys
 
@@ -18,14 +19,21 @@ class _PandasAbsent(importlib.abc.MetaPathFinder):
         return None
 
 
-_finder = _PandasAbsent() if "pandas" not in sys.modules else None
-if _finder:
-    sys.meta_path.insert(0, _finder)
-try:
+@contextlib.contextmanager
+def pandas_absent():
+    """Inside: pandas cannot be imported (unless it is loaded already); a library that tries sees it absent."""
+    finder = _PandasAbsent() if "pandas" not in sys.modules else None
+    if finder:
+        sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        if finder:
+            sys.meta_path.remove(finder)
+
+
+with pandas_absent():
     import pandera.errors as errors
     import pandera.polars as pa
-finally:
-    if _finder:
-        sys.meta_path.remove(_finder)
 
-__all__ = ["errors", "pa"]
+__all__ = ["errors", "pa", "pandas_absent"]

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from pipeline.cli import LazyGroup, main
+from pipeline.warm import LETTER
 
 WORKER_ONLY = ("pipeline.batch", "pipeline.ingest", "pipeline.rows", "pipeline.extract", "pipeline.layouts",
                "pipeline.patterns", "pipeline.clean", "pypdfium2")
@@ -41,3 +42,18 @@ def test_who_imports_what(code, absent, present):
 @pytest.mark.parametrize("name", sorted(LazyGroup.LAZY))
 def test_a_lazy_commands_listed_help_is_its_docstring(name):
     assert LazyGroup.LAZY[name][1] == main.get_command(None, name).help
+
+
+def test_the_worker_server_is_warm_a_batch_imports_nothing_more(tmp_path):
+    """What the forkserver preloads has run a letter through a batch: a worker's first batch imports no
+    module (pandas included: nothing a worker runs needs it)."""
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "a.txt").write_text(LETTER.replace("Norco 10/325mg #60", "Gabapentin 600mg #90"))
+    code = ("from pipeline.workers import PRELOAD\nfor m in PRELOAD: __import__(m)\nimport sys\n"
+            "before = set(sys.modules)\nfrom pipeline.batch import process_batch\n"
+            f"result = process_batch(['a.txt'], {str(tmp_path / 'raw')!r}, {str(tmp_path / 'parquet')!r}, 'b')\n"
+            "assert result.rows['items'] == 1, result\n"
+            "print(*sorted(set(sys.modules) - before), sep='\\n')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == []
+    assert "pandas" not in _imported("from pipeline.workers import PRELOAD\nfor m in PRELOAD: __import__(m)")
