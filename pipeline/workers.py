@@ -10,22 +10,35 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import signal
 from multiprocessing import forkserver
 
 PRELOAD = ["pipeline.batch", "pipeline.warm"]   # everything a worker runs, warmed up (the build process imports none of it)
 
 
+# A build's parallelism is its workers, one per core: a polars thread pool in each would only contend
+# with the others (idle pool threads spin); the user's own setting wins.
+WORKER_ENV = {"POLARS_MAX_THREADS": "1"}
+
+
 def context() -> multiprocessing.context.BaseContext:
+    """The forkserver context, its server started (once) with WORKER_ENV in its environment."""
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
+    added = {k: v for k, v in WORKER_ENV.items() if k not in os.environ}
+    os.environ.update(added)
+    try:
+        forkserver.ensure_running()
+    finally:
+        for k in added:
+            del os.environ[k]
     return ctx
 
 
 def warm_up() -> None:
     """Start the forkserver now; it imports PRELOAD while this process goes on."""
     context()
-    forkserver.ensure_running()
 
 
 def serve(conn, watch) -> None:

@@ -2,6 +2,7 @@
 workers run (extractors, PDF text, row building); `imr --help` imports no data library at all."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -57,3 +58,24 @@ def test_the_worker_server_is_warm_a_batch_imports_nothing_more(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == []
     assert "pandas" not in _imported("from pipeline.workers import PRELOAD\nfor m in PRELOAD: __import__(m)")
+
+
+def _polars_threads(queue) -> None:
+    import polars as pl
+
+    queue.put(pl.thread_pool_size())
+
+
+def test_workers_run_polars_on_one_thread_and_leave_the_callers_environment_alone():
+    from pipeline import workers
+
+    before = dict(os.environ)
+    ctx = workers.context()
+    queue = ctx.Queue()
+    worker = ctx.Process(target=_polars_threads, args=(queue,))
+    worker.start()
+    try:
+        assert queue.get(timeout=60) == 1
+    finally:
+        worker.join(timeout=60)
+    assert dict(os.environ) == before
