@@ -3,13 +3,16 @@ workers run (extractors, PDF text, row building); `imr --help` imports no data l
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from pipeline.cli import LazyGroup, main
-from pipeline.warm import LETTER
+
+LETTERS = Path(__file__).parent / "letters"
 
 WORKER_ONLY = ("pipeline.batch", "pipeline.ingest", "pipeline.rows", "pipeline.extract", "pipeline.layouts",
                "pipeline.patterns", "pipeline.clean", "pypdfium2")
@@ -49,11 +52,11 @@ def test_the_worker_server_is_warm_a_batch_imports_nothing_more(tmp_path):
     """What the forkserver preloads has run a letter through a batch: a worker's first batch imports no
     module (pandas included: nothing a worker runs needs it)."""
     (tmp_path / "raw").mkdir()
-    (tmp_path / "raw" / "a.txt").write_text(LETTER.replace("Norco 10/325mg #60", "Gabapentin 600mg #90"))
+    shutil.copy(LETTERS / "blind2_CM16-0705512.txt", tmp_path / "raw" / "a.txt")
     code = ("from pipeline.workers import PRELOAD\nfor m in PRELOAD: __import__(m)\nimport sys\n"
             "before = set(sys.modules)\nfrom pipeline.batch import process_batch\n"
             f"result = process_batch(['a.txt'], {str(tmp_path / 'raw')!r}, {str(tmp_path / 'parquet')!r}, 'b')\n"
-            "assert result.rows['items'] == 1, result\n"
+            "assert result.rows['items'] >= 1, result\n"
             "print(*sorted(set(sys.modules) - before), sep='\\n')")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == []
