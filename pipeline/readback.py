@@ -57,7 +57,7 @@ def dataset(parquet: Path, table: str) -> ds.FileSystemDataset:
 
 
 # a folder DuckDB takes literally: no glob character (it globs every path it is given), no '=' (a Hive key)
-SAFE_FOLDER = re.compile(r"[\w/.-]+")      # '/tmp/imr-duckdb-k2_x9'
+SAFE_FOLDER = re.compile(r"[^*?\[\]{}\\=]+")      # '/tmp/imr-duckdb-k2_x9', '/tmp/my tmp/imr-duckdb-k2_x9'
 
 
 def linked_parts(parquet: Path, table: str, folder: Path) -> list[str]:

@@ -98,7 +98,7 @@ def test_a_dataset_under_an_odd_path_reads_only_itself(seed_dataset, raw_dir, tm
     assert (rebuilt.mode, rebuilt.letters) == ("unchanged", 1)
 
 
-@pytest.mark.parametrize("scratch", ["g*", "g?", "g[a]", "g\\x", "decision_year=1999", "sp ace"])
+@pytest.mark.parametrize("scratch", ["g*", "g?", "g[a]", "g{a,b}", "g\\x", "decision_year=1999"])
 def test_the_database_load_refuses_a_scratch_folder_duckdb_would_misread(seed_dataset, tmp_path, scratch):
     with pytest.raises(ValueError, match="glob"):
         linked_parts(seed_dataset / "parquet", "items", tmp_path / scratch)
@@ -106,8 +106,9 @@ def test_the_database_load_refuses_a_scratch_folder_duckdb_would_misread(seed_da
 
 def test_the_database_load_links_part_files_under_hive_folders(seed_dataset, tmp_path):
     parts = sorted((seed_dataset / "parquet" / "items").rglob("*.parquet"))
-    links = [Path(p) for p in linked_parts(seed_dataset / "parquet", "items", tmp_path)]
-    assert [p.relative_to(tmp_path).parts[:2] for p in links] == [("items", p.parent.name) for p in parts]
+    scratch = tmp_path / "sp ace"
+    links = [Path(p) for p in linked_parts(seed_dataset / "parquet", "items", scratch)]
+    assert [p.relative_to(scratch).parts[:2] for p in links] == [("items", p.parent.name) for p in parts]
     assert [p.resolve() for p in links] == [p.resolve() for p in parts]
 
 
