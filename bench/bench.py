@@ -4,6 +4,7 @@ rebuilds, queries, and the goals of project issue 13 (PASS/FAIL).
     python -m bench.bench                 # 10k + 100k text letters, 20k real-letter copies, 2k PDF copies (make bench)
     python -m bench.bench --quick         # 2k + 10k text letters, 2k real-letter copies, 200 PDF copies
     python -m bench.bench --sizes 5000 --real 0 --pdfs 0 --profile 5000
+    python -m bench.bench --repeat 3      # each build (and floor) 3 times: the medians count, memory the largest
 
 Synthetic corpora come from synth.corpus, cached under ROOT/<kind>-<n>-s<seed>/raw and written again
 when the generator's files change (bench.corpora). Real-letter corpora are copies of the dev letters in
@@ -41,6 +42,7 @@ import platform
 import pstats
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -60,6 +62,7 @@ QUICK = {"sizes": (2_000, 10_000), "pdfs": 200, "real": 2_000}
 TEXT_SEED, PDF_SEED = 0, 1
 GEN_CHUNK = 2_000
 SAMPLE_SECONDS = 0.2
+MEMORY_FIGURES = ("peak_tree_rss_mb", "peak_tree_pss_mb", "max_process_rss_mb")
 REBUILD_FRACTION = 0.01
 FLOOR_PATTERN = re.compile(r"^(?P<heading>.*?):[ \t]*(?P<outcome>Upheld|Overturned)[ \t]*$", re.M)
 QUERIES = {
@@ -295,6 +298,8 @@ def table(results: dict) -> str:
         lin = results["linearity"]
         extra.append(f"linearity: {lin['large']} / {lin['small']} letters: time ratio {lin['time_ratio']} "
                      f"for a size ratio of {lin['size_ratio']} (per-letter cost x{lin['per_letter_ratio']})")
+    extra.extend(f"runs of {name}: {', '.join(f'{x}s' for x in r['seconds_runs'])} (the median counts)"
+                 for name, r in results["builds"].items() if "seconds_runs" in r)
     for r in results.get("rebuilds", {}).values():
         extra.append(f"rebuild of {r['base_letters']} letters: unchanged {r['unchanged_rebuild_s']}s; after "
                      f"+{r['added_letters']} letters {r['rebuild_s']}s vs full build {r['full_build_s']}s "
@@ -308,12 +313,29 @@ def table(results: dict) -> str:
     return "\n".join(columns(rows) + [""] + extra + ["", "goals:"] + columns(goals))
 
 
-def floored_build(raw: Path, kind: str, jobs: int) -> dict:
+def median_run(runs: list[dict]) -> dict:
+    """The run of median `seconds` (of an even number, the slower of the middle two), with the largest
+    memory figures of all the runs."""
+    r = dict(sorted(runs, key=lambda run: run["seconds"])[len(runs) // 2])
+    r.update({key: max(run[key] for run in runs) for key in MEMORY_FIGURES})
+    if len(runs) > 1:
+        r["seconds_runs"] = [run["seconds"] for run in runs]
+    return r
+
+
+def floored_build(raw: Path, kind: str, jobs: int, repeat: int = 1) -> dict:
     """A measured build of raw (into raw/../data) with its floor (read + regex, or bare pypdfium2 for PDFs)
-    and the ratios to it; for PDFs also the PDF ratio (build rate per core ÷ the bare extraction rate)."""
-    r = measured_build(raw, raw.parent / "data", jobs)
+    and the ratios to it; for PDFs also the PDF ratio (build rate per core ÷ the bare extraction rate).
+    With repeat > 1 the build and its floor run that many times, alternating, and the medians count: on a
+    shared machine one run can be 30 % off the next."""
     files = letter_files(raw)
-    floor = pdf_floor(files) if kind.endswith("pdf") else text_floor(files)
+    floor_of = pdf_floor if kind.endswith("pdf") else text_floor
+    runs, floors = [], []
+    for _ in range(repeat):
+        runs.append(measured_build(raw, raw.parent / "data", jobs))
+        floors.append(floor_of(files))
+    r = median_run(runs)
+    floor = statistics.median(floors)
     r.update(kind=kind, floor_s=round(floor, 2), floor_ratio=round(r["seconds"] / floor, 1),
              per_core_floor_ratio=round(r["seconds"] * jobs / floor, 1))   # CPU-seconds per letter vs the floor's
     if kind.endswith("pdf"):      # by files: copies of one dev PDF share its case number (bench.copies)
@@ -335,6 +357,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes per build (default: cores)")
     ap.add_argument("--root", type=Path, default=ROOT, help="where corpora and datasets live")
     ap.add_argument("--no-rebuild", action="store_true", help="skip the 1 %% rebuild measurement")
+    ap.add_argument("--repeat", type=int, default=1, metavar="N",
+                    help="build each corpus N times (and its floor): medians of time, the largest memory")
     ap.add_argument("--profile", type=int, default=0, metavar="N", help="also cProfile the extraction of N letters")
     ap.add_argument("--out", type=Path, default=RESULTS, help="results JSON")
     a = ap.parse_args(argv)
@@ -366,14 +390,14 @@ def main(argv: list[str] | None = None) -> int:
 
     for n, raw in raws.items():
         print(f"  building {n} text letters ...", flush=True)
-        r = results["builds"][f"txt-{n}"] = floored_build(raw, "txt", a.jobs)
+        r = results["builds"][f"txt-{n}"] = floored_build(raw, "txt", a.jobs, a.repeat)
         if not a.no_rebuild:
             print(f"  rebuilding {n}: unchanged, then +{REBUILD_FRACTION:.0%} ...", flush=True)
             results.setdefault("rebuilds", {})[f"txt-{n}"] = rebuild(raw, raw.parent / "data", n, TEXT_SEED, a.jobs,
                                                                      r["seconds"])
     for name, raw in others.items():
         print(f"  building {name} ...", flush=True)
-        r = results["builds"][name] = floored_build(raw, name.rpartition("-")[0], a.jobs)
+        r = results["builds"][name] = floored_build(raw, name.rpartition("-")[0], a.jobs, a.repeat)
         if "pdf_ratio" in r:
             results["pdf"] = {"corpus": name, "build_files_per_s_per_core": r["files_per_s_per_core"],
                               "raw_pdfium_letters_per_s": r["raw_pdfium_letters_per_s"], "pdf_ratio": r["pdf_ratio"]}

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from bench.bench import median_run
 from bench.copies import pdf_copy, stamp_text, text_copy
 from bench.corpora import cached, generator_files, generator_fingerprint
 from bench.goals import Goal, evaluate
@@ -161,3 +162,18 @@ def test_goals(builds, expected):
     rows = evaluate(builds, GOALS)
     assert [(r["corpus"], r["value"], r["status"], r["note"]) for r in rows] == expected
     assert [r["target"] for r in rows] == [">= 100", ">= 0.9", "<= 1024"]
+
+
+def _run(seconds: float, rss: float) -> dict:
+    return {"seconds": seconds, "peak_tree_rss_mb": rss, "peak_tree_pss_mb": rss / 2, "max_process_rss_mb": rss / 4}
+
+
+@pytest.mark.parametrize("runs, seconds, rss, listed", [
+    ([_run(5.0, 900)], 5.0, 900, False),
+    ([_run(9.0, 800), _run(5.0, 700), _run(6.0, 950)], 6.0, 950, True),   # the median time, the largest memory
+    ([_run(4.0, 1), _run(8.0, 2)], 8.0, 2, True),                          # of two, the slower
+])
+def test_median_run(runs, seconds, rss, listed):
+    r = median_run(runs)
+    assert (r["seconds"], r["peak_tree_rss_mb"], r["max_process_rss_mb"]) == (seconds, rss, rss / 4)
+    assert ("seconds_runs" in r) == listed
