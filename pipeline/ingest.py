@@ -4,7 +4,7 @@ Reading the bytes safely is pipeline.inputs; this is the worker's half.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -22,14 +22,14 @@ class RawLetter:
     source_path: str     # relative to RAW, '/'-separated
     sha256: str          # of the file's bytes
     text: str            # normalised (pipeline.clean.normalise)
+    # Content-derived id, stable across rebuilds and machines: a hash of the normalised text with all
+    # whitespace removed (case, digits and punctuation kept). The PDF of a letter and the text pypdf
+    # extracted from it differ only in spacing and line breaks, so they share it; '10/325mg' and
+    # '103/25mg' do not. Computed once, with the letter (a batch reads it several times).
+    letter_id: str = field(init=False)
 
-    @property
-    def letter_id(self) -> str:
-        """Content-derived id, stable across rebuilds and machines: a hash of the normalised text with
-        all whitespace removed (case, digits and punctuation kept). The PDF of a letter and the text pypdf
-        extracted from it differ only in spacing and line breaks, so they share it; '10/325mg' and
-        '103/25mg' do not."""
-        return hashlib.sha256(id_key(self.text)).hexdigest()[:16]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "letter_id", hashlib.sha256(id_key(self.text)).hexdigest()[:16])
 
 
 def id_key(text: str) -> bytes:

@@ -19,7 +19,8 @@ from pipeline.ingest import letter_from_bytes
 from pipeline.rows import BatchRows
 from schemas.pandera_polars import pandas_absent
 
-# A 2016-layout letter with one drug item and one citation (an invented case).
+# A 2016-layout letter with a drug item and a treatment item (the category rules), each with its citations
+# (an invented case).
 LETTER = """\
 Case Number: CM16-0000001 Date Assigned: 01/04/2016
 Date of Injury: 03/02/2012 Decision Date: 02/01/2016
@@ -36,6 +37,10 @@ Norco 10/325mg #60: Upheld
 Claims Administrator guideline: Decision based on MTUS Chronic Pain Medical Treatment Guidelines, page 78.
 MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment Guidelines, Opioids, page 78.
 Decision rationale: The request is not medically necessary.
+Physical therapy 2 times a week for 4 weeks for the lumbar spine: Overturned
+Claims Administrator guideline: Decision based on MTUS Chronic Pain Medical Treatment Guidelines, page 98-99.
+MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment Guidelines, Physical Medicine, page 98-99.
+Decision rationale: The request is medically necessary.
 """
 
 

@@ -61,9 +61,9 @@ def test_the_worker_server_is_warm_a_batch_imports_nothing_more(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == []
     assert "pandas" not in _imported("from pipeline.workers import PRELOAD\nfor m in PRELOAD: __import__(m)")
-    # the warm-up letter (its import warms the process, so not in this one) is a letter with its one item
+    # the warm-up letter (its import warms the process, so not in this one) is a letter with its two items
     subprocess.run([sys.executable, "-c", "from pipeline.warm import LETTER\nfrom pipeline.extract.letter import "
-                    "extract_letter\nassert [i.drug for i in extract_letter(LETTER).items] == ['Norco']"], check=True)
+                    "extract_letter\nassert [i.drug for i in extract_letter(LETTER).items] == ['Norco', None]"], check=True)
 
 
 def _polars_threads(queue) -> None:
