@@ -27,8 +27,8 @@ SPACE_RUN = re.compile(r"  +")                                              # 'M
 # ---------------------------------------------------------------- layouts and sections
 # A line-start pattern (re.M) begins `^[ \t]*`, never `^\s*`: \s crosses newlines, and a run of blank lines
 # would then be rescanned from every line start in it (quadratic).
-# The titles are written in lower case: on the lower-cased text of an ASCII letter, LOWER_CASE[title]
-# (the same source without re.I, after the 2013 determinations) finds the same matches at the same
+# The titles are written in lower case: on the lower-cased text of a letter (pipeline.layouts.lowered),
+# LOWER_CASE[title] (the same source without re.I, after the 2013 determinations) finds the same matches at the same
 # places, by sre's literal-prefix scan (re.I compares character by character: 30 µs against 1.4 µs
 # over a 4 kB letter).
 NOTICE_TITLE = re.compile(r"notice\s+of\s+independent\s+medical\s+review\s+determination", I)
@@ -144,7 +144,7 @@ NOTICE_BLOCK_LABEL = re.compile(
 
 # The patterns above written in lower case (titles, header labels, dates, the 2013 notice's header,
 # board, sections and determinations, the case summary's), without re.I: for the lower-cased text of
-# an ASCII letter (pipeline.layouts.find, find_all, find_cued)
+# a letter that has one (pipeline.layouts.lowered, find, find_all)
 LOWER_CASE = {p: re.compile(p.pattern, p.flags & ~I) for p in
               (NOTICE_TITLE, FINAL_TITLE, DECISIONS_TITLE, SUMMARY_TITLE, CREDENTIALS_TITLE, NOTICE_DETERMINED,
                DATE, HEADER_LABEL, PRIORITY, NOTICE_CLOSING, NOTICE_BOARD, *NOTICE_HEADER_FIELDS.values(),

@@ -18,12 +18,26 @@ PIECES = ["1", "12", "x", "\n", " ", "\t", ":", ") MAXIMUS Federal Services, Inc
           "Medical Treatment Guideline(s) Used by the Claims Administrator:", "Medical Treatment Guideline(s) Used by the "
           "Expert Reviewer", "Rationale for the Decision:", "HOW THE IMR FINAL DETERMINATION WAS MADE",
           "IMR ISSUES, DECISIONS AND RATIONALES", "July 12, 2013", "11/09/2016", "Date of Injury: 3/14/2011",
-          "a 48 year old male", "Mr. ", "She", "DOI: 1/5/10", "Board Certified in X and is licensed to practice in Ohio."]
+          "a 48 year old male", "Mr. ", "She", "DOI: 1/5/10", "Board Certified in X and is licensed to practice in Ohio.",
+          # characters whose lower case is another length, or that re.I matches to an ASCII letter
+          "90\u00b0 flexion", "\u00d7", "Caf\u00e9", "\u0130", "M\u0131", "Ca\u017fe Summary:", "\u212a", "\u1e9e",
+          "DATE OF \u0130NJURY:", "Dated: 8/29/2\u0660\u0661\u0663"]
 TEXTS = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 
 
 NAMED = {name: value for name, value in vars(rx).items() if isinstance(value, re.Pattern) and value in rx.LOWER_CASE}
 NAMED.update({f"NOTICE_HEADER_FIELDS[{k}]": v for k, v in rx.NOTICE_HEADER_FIELDS.items()})
+
+
+@pytest.mark.parametrize(("text", "low"), [
+    ("Norco #60", "norco #60"),
+    ("90\u00b0 Flexion", "90\u00b0 flexion"),        # each character lowers to one: positions kept
+    ("\u0130njury", None),                            # 'İ' lowers to two characters
+    ("M\u0131 Summary", None),                        # re.I matches 'ı' to 'i', the lower-cased text would not
+    ("Ca\u017fe", None),                              # nor 'ſ' to 's'
+])
+def test_lowered(text, low):
+    assert lowered(text) == low
 
 
 @pytest.mark.parametrize("name", NAMED)

@@ -47,9 +47,29 @@ def detect(text: str):
     return None
 
 
+# re.IGNORECASE matches 'ı' to 'i' and 'ſ' to 's' (sre's case equivalences); lower-casing leaves them as they are
+NOT_LOWERED = ("\u0131", "\u017f")
+_last: tuple[str | None, str | None] = (None, None)     # the last text lowered and its lower-cased form
+
+
 def lowered(text: str) -> str | None:
-    """The text lower-cased when it is ASCII (its positions are then the text's), else None."""
-    return text.lower() if text.isascii() else None
+    """The text lower-cased when its positions are the text's and the lower-case patterns (rx.LOWER_CASE)
+    find in it what re.IGNORECASE finds in the text, else None: every ASCII text; another when each of
+    its characters lowers to one ('°', 'é') and none is a case equivalent that lowering keeps (NOT_LOWERED).
+    The last text's form is kept: a letter's layout is detected and then parsed on the same text."""
+    global _last
+    last = _last
+    if last[0] is text:
+        return last[1]
+    if text.isascii():
+        low: str | None = text.lower()
+    elif any(c in text for c in NOT_LOWERED):
+        low = None
+    else:
+        low = text.lower()
+        low = low if len(low) == len(text) else None     # a character never lowers to none: same length, same places
+    _last = (text, low)
+    return low
 
 
 def find(pattern: re.Pattern[str], text: str, low: str | None, pos: int = 0,

@@ -70,7 +70,7 @@ def header_fields(header: str) -> dict[str, str]:
 
 def _date_spans(text: str, low: str | None) -> list[tuple[int, int]]:
     """(start, end) of every DATE in the text, as DATE.finditer finds them; in the lower-cased text
-    of an ASCII letter, tried only where a date can start."""
+    of a letter that has one (pipeline.layouts.lowered), tried only where a date can start."""
     if low is None:
         return [m.span() for m in rx.DATE.finditer(text)]
     date = rx.LOWER_CASE[rx.DATE]
