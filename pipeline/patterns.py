@@ -28,9 +28,9 @@ SPACE_RUN = re.compile(r"  +")                                              # 'M
 # A line-start pattern (re.M) begins `^[ \t]*`, never `^\s*`: \s crosses newlines, and a run of blank lines
 # would then be rescanned from every line start in it (quadratic).
 # The titles are written in lower case: on the lower-cased text of a letter (pipeline.layouts.lowered),
-# LOWER_CASE[title] (the same source without re.I, after the 2013 determinations) finds the same matches at the same
-# places, by sre's literal-prefix scan (re.I compares character by character: 30 µs against 1.4 µs
-# over a 4 kB letter).
+# LOWER_CASE[title] (the same source without re.I, after the 2013 determinations) finds the same matches
+# at the same places, by sre's literal-prefix scan (re.I compares character by character: 30 µs against
+# 1.4 µs over a 4 kB letter).
 NOTICE_TITLE = re.compile(r"notice\s+of\s+independent\s+medical\s+review\s+determination", I)
 FINAL_TITLE = re.compile(r"how\s+the\s+imr\s+final\s+determination\s+was\s+made", I)    # 'HOW THE IMR FINAL ...'
 DECISIONS_TITLE = re.compile(r"imr\s+issues\s*,\s*decisions\s+and\s+rationales", I)
