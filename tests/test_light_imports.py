@@ -85,3 +85,23 @@ def test_workers_run_polars_on_one_thread_and_leave_the_callers_environment_alon
     finally:
         worker.join(timeout=60)
     assert dict(os.environ) == before
+
+
+def test_a_batch_validates_on_the_in_memory_engine_and_leaves_the_setting_alone(tmp_path, monkeypatch):
+    """A batch's ~300 small validation queries run on polars' in-memory engine (the streaming engine's
+    start-up per query was half of a batch's validation); the process's own setting is restored after."""
+    import polars as pl
+
+    from pipeline import batch
+
+    (tmp_path / "raw").mkdir()
+    shutil.copy(LETTERS / "blind2_CM16-0705512.txt", tmp_path / "raw" / "a.txt")
+    seen = []
+    validated = batch._validated
+    monkeypatch.setattr(batch, "_validated", lambda frames: seen.append(pl.Config.state()["POLARS_ENGINE_AFFINITY"])
+                        or validated(frames))
+    before = pl.Config.state()["POLARS_ENGINE_AFFINITY"]
+    result = batch.process_batch(["a.txt"], str(tmp_path / "raw"), str(tmp_path / "parquet"), "b")
+    assert result.rows["items"] >= 1
+    assert seen == ["in-memory"]
+    assert pl.Config.state()["POLARS_ENGINE_AFFINITY"] == before
