@@ -14,6 +14,7 @@ import signal
 import threading
 import time
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -37,15 +38,16 @@ def _on_timer(signum, frame):
 
 
 @contextlib.contextmanager
-def cpu_budget(seconds: float | None):
-    """Interrupt the enclosed code after `seconds` of process CPU time (main thread only: elsewhere a no-op)."""
+def cpu_timer(seconds: float | None):
+    """The CPU timer of a batch's files (main thread only: elsewhere a no-op): yields `arm`, which gives the
+    code up to its next `arm(0)` `seconds` of process CPU time before FileTooSlow interrupts it. The handler
+    is installed once a batch, the timer set per file."""
     if not seconds or threading.current_thread() is not threading.main_thread():
-        yield
+        yield lambda _seconds: None
         return
     previous = signal.signal(signal.SIGPROF, _on_timer)
-    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
-        yield
+        yield partial(signal.setitimer, signal.ITIMER_PROF)
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
         signal.signal(signal.SIGPROF, previous)
@@ -82,6 +84,27 @@ def _extract_bytes(rel: str, data: bytes, sha: str) -> tuple[RawLetter, LetterFi
         return Reject(got.source_path, "extract", "extract_error", f"{type(exc).__name__}: {exc}")
 
 
+def _read_and_extract(raw: str, rel: str, limits: Limits, arm, fault: str | None
+                      ) -> tuple[str | None, tuple[RawLetter, LetterFields] | Reject]:
+    """(sha256 of the file's bytes or None, its letter and fields or its reject) under the file's CPU budget."""
+    sha = None
+    try:
+        arm(limits.cpu_seconds)
+        try:
+            _inject(fault, rel)
+            got = read_bytes(raw, rel, limits.max_bytes)      # one file's bytes at a time
+            if not isinstance(got, Reject):
+                sha = hashlib.sha256(got[1]).hexdigest()
+                got = _extract_bytes(rel, got[1], sha)
+        finally:
+            arm(0)
+    except FileTooSlow:
+        got = Reject(rel, "extract", "too_slow", f"more than {limits.cpu_seconds:g} s of CPU")
+    except MemoryError:
+        got = Reject(rel, "extract", "too_large", "out of memory while reading the file")
+    return sha, got
+
+
 def process_batch(files, raw: str, parquet: str, name: str, max_bytes: int = DEFAULT_MAX_BYTES,
                   limits: Limits | None = None, watch=None, fault: str | None = None) -> BatchResult:
     """Ingest, extract and validate a batch of files (paths relative to raw) and write its part files under `parquet`.
@@ -95,32 +118,22 @@ def process_batch(files, raw: str, parquet: str, name: str, max_bytes: int = DEF
     inputs: list[tuple] = []
     seen: dict[str, str] = {}
     duplicates: list[tuple[str, str, str]] = []
-    for index, rel in enumerate(files):
-        if watch is not None:
-            watch.value = index
-        stat = input_stat(raw, rel)       # before reading: a file changed meanwhile looks changed next time
-        sha = None
-        try:
-            with cpu_budget(limits.cpu_seconds):
-                _inject(fault, rel)
-                got = read_bytes(raw, rel, limits.max_bytes)      # one file's bytes at a time
-                if not isinstance(got, Reject):
-                    sha = hashlib.sha256(got[1]).hexdigest()
-                    got = _extract_bytes(rel, got[1], sha)
-        except FileTooSlow:
-            got = Reject(rel, "extract", "too_slow", f"more than {limits.cpu_seconds:g} s of CPU")
-        except MemoryError:
-            got = Reject(rel, "extract", "too_large", "out of memory while reading the file")
-        inputs.append((rel, sha, *stat))
-        if isinstance(got, Reject):
-            rows.add_reject(got)
-            continue
-        letter, fields = got
-        if (kept := seen.get(letter.letter_id)) is not None:
-            duplicates.append((letter.source_path, letter.letter_id, kept))
-            continue
-        seen[letter.letter_id] = letter.source_path
-        rows.add_letter(letter, fields)
+    with cpu_timer(limits.cpu_seconds) as arm:
+        for index, rel in enumerate(files):
+            if watch is not None:
+                watch.value = index
+            stat = input_stat(raw, rel)       # before reading: a file changed meanwhile looks changed next time
+            sha, got = _read_and_extract(raw, rel, limits, arm, fault)
+            inputs.append((rel, sha, *stat))
+            if isinstance(got, Reject):
+                rows.add_reject(got)
+                continue
+            letter, fields = got
+            if (kept := seen.get(letter.letter_id)) is not None:
+                duplicates.append((letter.source_path, letter.letter_id, kept))
+                continue
+            seen[letter.letter_id] = letter.source_path
+            rows.add_letter(letter, fields)
     if watch is not None:
         watch.value = -1
     return _written(name, len(files), rows, inputs, Path(parquet), duplicates)
