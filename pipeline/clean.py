@@ -46,7 +46,7 @@ def decode(data: bytes) -> str:
 
 def undouble_newlines(text: str) -> str:
     """'a \\n\\nb \\n\\n' → 'a\\nb\\n' when (nearly) every line is followed by an empty one."""
-    if text.count("\n\n") < 0.3 * text.count("\n"):      # cheap test first: most letters are single-spaced
+    if len(rx.DOUBLE_NEWLINE.findall(text)) < 0.3 * text.count("\n"):   # cheap test first: most are single-spaced
         return text
     lines = text.split("\n")
     if len(lines) < 8:
@@ -65,9 +65,11 @@ def normalise(text: str) -> str:
         for odd, plain in _REPLACEMENTS.items():
             if odd in text:
                 text = text.replace(odd, plain)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\t", " ")
+    if "\r" in text:      # a one-character test is a memchr; the search for '\r\n' is not
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\f", "\n").replace("\t", " ")
     text = "\n".join([line.rstrip(" ") for line in undouble_newlines(text).split("\n")]) + "\n"   # 4× a regex
-    if "Page" in text and rx.PAGE_NUMBER.search(text.lower()):
+    if rx.PAGE_WORD.search(text) and rx.PAGE_NUMBER.search(text.lower()):
         text = rx.PAGE_FURNITURE.sub("", text)
     return text.strip("\n") + "\n"
 
@@ -75,7 +77,7 @@ def normalise(text: str) -> str:
 def fold(text: str) -> str:
     """Whitespace folded to single spaces, stripped; a word hyphenated across a line end is joined
     ('anti-\ninflammatory' → 'anti-inflammatory')."""
-    if "-\n" in text or "- \n" in text:
+    if rx.HYPHEN_BREAK.search(text):
         text = rx.LINE_END_HYPHEN.sub("-", text)
     flat = text.replace("\n", " ")
     if flat.isprintable():    # then its only whitespace is ' ' (every other is unprintable): no split into words

@@ -73,6 +73,16 @@ def test_undouble_newlines():
     assert undouble_newlines(single) == single
 
 
+@pytest.mark.parametrize("text, clean", [
+    ("a\r\nb\rc\fd\te\r\n", "a\nb\nc\nd e\n"),       # CRLF, CR, form feed → LF; tab → space
+    ("a \r\n\r\nb  \n", "a\n\nb\n"),                   # trailing spaces go, a blank line stays
+    ("\n\nPage 1 of 2\nbody\n", "body\n"),
+    ("a\n\nb\n\nc\n\nd\n\ne\n\nf\n\ng\n\nh\n\n", "a\nb\nc\nd\ne\nf\ng\nh\n"),   # every newline doubled
+])
+def test_normalise(text, clean):
+    assert normalise(text) == clean
+
+
 def test_page_furniture_removed():
     text = "first part of a sentence\nPage 2 of 3\nCM13-0004318\nsecond part\n"
     assert normalise(text) == "first part of a sentence\nsecond part\n"
