@@ -27,7 +27,7 @@ def _imported(code: str) -> set[str]:
 
 
 @pytest.mark.parametrize("code, absent, present", [
-    ("import pipeline.build", WORKER_ONLY, ("pipeline.plan", "pipeline.runner", "pipeline.finish")),
+    ("import pipeline.build", WORKER_ONLY + ("pandas",), ("pipeline.plan", "pipeline.runner", "pipeline.finish")),
     ("import pipeline.pool", WORKER_ONLY, ("pipeline.workers",)),
     ("from pipeline.cli import main\ntry: main(['--help'])\nexcept SystemExit: pass",
      WORKER_ONLY + DATA_LIBRARIES + ("pipeline.build",), ("click",)),
