@@ -3,9 +3,10 @@
 DATA may sit anywhere: under a folder named `decision_year=1999`, or in a path holding glob characters
 (`[`, `*`, `?`, `\\`). So no path is ever handed to a reader as a pattern, and nothing parses Hive keys
 out of a whole path: the part files are listed from the table folder, and `decision_year` comes from the
-partition folder directly under it. Each part file is opened by its path as a file (pyarrow.parquet, never
-pyarrow.dataset, which would import pandas into the build process: 150 ms); DuckDB's own Parquet reader (the database load: faster, and within its
-memory limit) gets links to the part files under names this module makes (`linked_parts`).
+partition folder directly under it. Each part file is opened by its path as a file (pyarrow.parquet; not
+pyarrow.dataset, which would import pandas into the build process: 150 ms). DuckDB's own Parquet reader
+(the database load: faster, and within its memory limit) gets links to the part files under names this
+module makes (`linked_parts`).
 """
 from __future__ import annotations
 
