@@ -118,11 +118,13 @@ def stage_database(database: Path, parquet: Path) -> Path:
             con.execute("SET enable_progress_bar = false")   # a long sort would draw one on the build's terminal
             for table in sorted(TABLES, key=lambda t: t != "letters"):   # letters first: items sort by its dates
                 _load_table(con, parquet, table, Path(scratch))
+            con.execute("BEGIN TRANSACTION")   # one commit, not one per statement (~70 comments: 75 -> 25 ms)
             for table in TABLES:
                 for stmt in _comments(table):
                     con.execute(stmt)
             _vocabularies(con)
             _about(con, parquet)
+            con.execute("COMMIT")
             con.execute("CHECKPOINT")
         finally:
             con.close()
