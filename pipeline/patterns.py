@@ -66,8 +66,7 @@ PRIORITY = re.compile(r"\b(?P<priority>standard|expedited)\b", I)          # 'Pr
 # Where a DATE can start in lower-cased text: a run of digits ('11/09/2016'), the first letter of a
 # month ('july 12, 2013'), found by their first characters; DATE, which starts with a lookbehind, is
 # otherwise tried at every position (20 µs over a 200-character header)
-DIGIT_RUN = re.compile(r"\d+")
-MONTH_START = re.compile(r"j(?=an|u[nl])|f(?=eb)|m(?=a[ry])|a(?=pr|ug)|s(?=ep)|o(?=ct)|n(?=ov)|d(?=ec)")
+DATE_START = re.compile(r"\d+|j(?=an|u[nl])|f(?=eb)|m(?=a[ry])|a(?=pr|ug)|s(?=ep)|o(?=ct)|n(?=ov)|d(?=ec)")
 
 # ---------------------------------------------------------------- 2013 notice header
 NOTICE_HEADER_FIELDS = {

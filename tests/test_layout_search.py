@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from pipeline import patterns as rx
 from pipeline.layouts import find, find_all, lowered
+from pipeline.layouts.final import _date_spans
 
 # Pieces of the letters the patterns read, in mixed case, with the separators that trip line starts
 PIECES = ["1", "12", "x", "\n", " ", "\t", ":", ") MAXIMUS Federal Services, Inc. has determined the request for Norco #60 is "
@@ -50,3 +51,13 @@ def test_lower_case_search_finds_the_same(name, text, pos):
     assert [m.span() for m in find_all(pattern, text, low, pos)] == spans
     first = find(pattern, text, low, pos)
     assert (first.span() if first else None) == (spans[0] if spans else None)
+
+
+DATE_PIECES = st.sampled_from(PIECES + ["10-13-16", "2016-11-09", "1/2/3/4", "12/09/2016/", "Jan 5, 2014", "june 1 2015",
+                                        "-3/4/15", "Sept. 30, 2016", "May", "Mar 3 ", "0", "/", "-"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.lists(DATE_PIECES, max_size=30).map("".join))
+def test_date_spans_are_the_dates_finditer_finds(text):
+    assert _date_spans(text, lowered(text)) == [m.span() for m in rx.DATE.finditer(text)]

@@ -70,17 +70,19 @@ def header_fields(header: str) -> dict[str, str]:
 
 def _date_spans(text: str, low: str | None) -> list[tuple[int, int]]:
     """(start, end) of every DATE in the text, as DATE.finditer finds them; in the lower-cased text
-    of a letter that has one (pipeline.layouts.lowered), tried only where a date can start."""
+    of a letter that has one (pipeline.layouts.lowered), tried only where a date can start, searching on
+    after each date (a date's own digit runs are never tried)."""
     if low is None:
         return [m.span() for m in rx.DATE.finditer(text)]
     date = rx.LOWER_CASE[rx.DATE]
-    starts = sorted([m.start() for m in rx.DIGIT_RUN.finditer(low)] + [m.start() for m in rx.MONTH_START.finditer(low)])
     out: list[tuple[int, int]] = []
-    end = 0
-    for at in starts:
-        if at >= end and (m := date.match(low, at)):
+    at = 0
+    while start := rx.DATE_START.search(low, at):
+        if m := date.match(low, start.start()):
             out.append(m.span())
-            end = m.end()
+            at = m.end()
+        else:
+            at = start.end()
     return out
 
 
