@@ -1,9 +1,10 @@
 """Imported by the worker server after pipeline.batch (pipeline.workers.PRELOAD): what each worker would
 otherwise do on its first batch is done once, before the workers fork, and shared by them: a small letter
 is extracted and its rows gathered (the category rules' screens, the lexicon and code tables), and
-pandera's check backends for polars are registered (they import hypothesis): ~0.3 s of CPU per worker.
-pyarrow on its first conversion and pandera on its first check look for pandas: it is kept absent then,
-so no worker imports it (both remember the answer; nothing a worker runs needs pandas).
+pandera's check backends for polars are registered: ~0.3 s of CPU per worker. pyarrow on its first
+conversion and pandera on its first check look for pandas, and pandera's check backends for hypothesis
+(its data strategies, 70 ms to import): both are kept absent then, so the worker server imports neither
+(pyarrow and pandera remember the answer; nothing a worker runs needs pandas or a strategy).
 
 Nothing here may run polars (the Arrow schemas come from polars, so they stay cold): forking a process
 whose polars thread pool has started deadlocks the child.
@@ -17,7 +18,7 @@ from pandera.backends.register_checks import register_default_check_backends
 from pipeline.extract.letter import extract_letter
 from pipeline.ingest import letter_from_bytes
 from pipeline.rows import BatchRows
-from schemas.pandera_polars import pandas_absent
+from schemas.pandera_polars import absent
 
 # A 2016-layout letter with a drug item and a treatment item (the category rules), each with its citations
 # (an invented case).
@@ -50,7 +51,7 @@ def warm() -> None:
     try:
         letter = letter_from_bytes("warm.txt", LETTER.encode())
         BatchRows().add_letter(letter, extract_letter(letter.text))
-        with pandas_absent():
+        with absent("pandas", "hypothesis"):
             pa.array([0])
             register_default_check_backends(pl.LazyFrame)
     except Exception:  # noqa: BLE001 - a speed-up only

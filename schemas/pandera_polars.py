@@ -12,28 +12,31 @@ import importlib.abc
 import sys
 
 
-class _PandasAbsent(importlib.abc.MetaPathFinder):
+class _Absent(importlib.abc.MetaPathFinder):
+    def __init__(self, names: frozenset[str]):
+        self.names = names
+
     def find_spec(self, name, path=None, target=None):
-        if name.partition(".")[0] == "pandas":
+        if name.partition(".")[0] in self.names:
             raise ModuleNotFoundError(f"No module named {name!r}", name=name)   # the message pandera expects
         return None
 
 
 @contextlib.contextmanager
-def pandas_absent():
-    """Inside: pandas cannot be imported (unless it is loaded already); a library that tries sees it absent."""
-    finder = _PandasAbsent() if "pandas" not in sys.modules else None
-    if finder:
+def absent(*packages: str):
+    """Inside: these packages cannot be imported (unless loaded already); a library that tries sees them absent."""
+    finder = _Absent(frozenset(p for p in packages if p not in sys.modules))
+    if finder.names:
         sys.meta_path.insert(0, finder)
     try:
         yield
     finally:
-        if finder:
+        if finder.names:
             sys.meta_path.remove(finder)
 
 
-with pandas_absent():
+with absent("pandas"):
     import pandera.errors as errors
     import pandera.polars as pa
 
-__all__ = ["errors", "pa", "pandas_absent"]
+__all__ = ["absent", "errors", "pa"]

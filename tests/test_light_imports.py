@@ -50,7 +50,7 @@ def test_a_lazy_commands_listed_help_is_its_docstring(name):
 
 def test_the_worker_server_is_warm_a_batch_imports_nothing_more(tmp_path):
     """What the forkserver preloads has run a letter through a batch: a worker's first batch imports no
-    module (pandas included: nothing a worker runs needs it)."""
+    module (pandas and hypothesis included: nothing a worker runs needs them)."""
     (tmp_path / "raw").mkdir()
     shutil.copy(LETTERS / "blind2_CM16-0705512.txt", tmp_path / "raw" / "a.txt")
     code = ("from pipeline.workers import PRELOAD\nfor m in PRELOAD: __import__(m)\nimport sys\n"
@@ -60,7 +60,8 @@ def test_the_worker_server_is_warm_a_batch_imports_nothing_more(tmp_path):
             "print(*sorted(set(sys.modules) - before), sep='\\n')")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == []
-    assert "pandas" not in _imported("from pipeline.workers import PRELOAD\nfor m in PRELOAD: __import__(m)")
+    preloaded = _imported("from pipeline.workers import PRELOAD\nfor m in PRELOAD: __import__(m)")
+    assert not {"pandas", "hypothesis"} & preloaded
     # the warm-up letter (its import warms the process, so not in this one) is a letter with its two items
     subprocess.run([sys.executable, "-c", "from pipeline.warm import LETTER\nfrom pipeline.extract.letter import "
                     "extract_letter\nassert [i.drug for i in extract_letter(LETTER).items] == ['Norco', None]"], check=True)
