@@ -32,7 +32,7 @@ def sql_string(value: str) -> str:
 
 
 # Values are written into the statements as literals, never bound as parameters: DuckDB's Python client
-# imports pandas and numpy on the first bound parameter (0.27 s of a build's serial database step).
+# imports pandas on the first bound parameter (0.27 s of a build's serial database step).
 def sql_list(values: list[str]) -> str:
     """['a', 'b'] → "['a', 'b']", a DuckDB list literal."""
     return "[" + ", ".join(map(sql_string, values)) + "]"
