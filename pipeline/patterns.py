@@ -221,22 +221,26 @@ PARTIAL_REMAINING = re.compile(
     I | S)
 # A figure, with thousands separators: '50,000', '1,000.5', '7.5'
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+FIGURE = re.compile(NUMBER)                            # the figures of a strength's values: '4%-27.5%-0.0325'
 STRENGTH_UNIT = r"(?:mg|mcg|g)\s*(?:/|\s+per\s+)\s*\d+(?:\.\d+)?\s*ml|mcg\s*/\s*h(?:r|our)?|mg\s*/\s*(?:ml|g|hr|patch|tab)|units?\s*/\s*ml|mcg|mg|%|grams?|gm|g|ml|units?|iu|meq"
 STRENGTH = re.compile(
     rf"""(?<![\w.#,])(?P<values>{NUMBER}(?:\s*/\s*{NUMBER}|%?\s*-\s*{NUMBER}(?=(?:%?\s*[/-]\s*{NUMBER})*\s*(?:%|{STRENGTH_UNIT})))*)\s*
         (?P<unit>{STRENGTH_UNIT})
         (?![a-z])""", I | X)                                           # '10/325mg', '25mcg/hr', '5%', '0.5 mg', '7.5-325mg', '50,000 IU'
 # A unit written after every figure, dropped before reading the figures: '7.5mg/325mg' → '7.5/325mg',
-# '7.5 mg-325 mg' → '7.5-325 mg', '4%-27.5%-0.0325%' → '4-27.5-0.0325%'
-REPEATED_UNIT = re.compile(rf"(?P<value>{NUMBER})\s*(?P<unit>{STRENGTH_UNIT})\s*(?P<joiner>[/-])\s*(?={NUMBER}\s*(?P=unit)(?![a-z]))", I)
+# '7.5 mg-325 mg' → '7.5-325 mg', '4%-27.5%-0.0325%' → '4-27.5-0.0325%'. A figure starts after no digit and no
+# 'digit,': a long run of digits is tried from its first one only, not from each.
+REPEATED_UNIT = re.compile(rf"(?<!\d)(?<!\d,)(?P<value>{NUMBER})\s*(?P<unit>{STRENGTH_UNIT})\s*(?P<joiner>[/-])\s*(?={NUMBER}\s*(?P=unit)(?![a-z]))", I)
 # Where REPEATED_UNIT could match, read cheaply: a unit's last character, a joiner, a figure ('mg/3' of
 # '7.5mg/325mg', '%-2' of '5%-2%'); most strengths have none ('10/325mg') and skip the costly pattern.
 UNIT_JOINER = re.compile(r"[^\s\d]\s*[/-]\s*\d")
 # A liquid's strength per a volume other than 1 ml, once normalised: 'mg/5ml', 'g/15ml'
 PER_VOLUME_UNIT = re.compile(r"^(?P<unit>mg|mcg|g)/(?P<ml>\d+(?:\.\d+)?)ml$")
 # A figure in grams that is a dose, not the size of a tube: 'Sucralfate 1gm #120', 'Miralax 17 gm packets #30'
-DOSE_IN_GRAMS = re.compile(   # one way through a run of spaces: no \s* may follow another directly
-    r"\s*(?:(?:packets?|sachets?|tablets?|tabs?|capsules?|caps)\s*)?(?:\#|x\s*\d|,\s*(?:qty|quantity)\b|(?:qty|quantity)\b)", I)
+# One way through a run of spaces: no \s* may follow another directly, and a run is entered at its first space only
+# (the pattern is matched right after a unit).
+DOSE_IN_GRAMS = re.compile(
+    r"(?<!\s)\s*(?:(?:packets?|sachets?|tablets?|tabs?|capsules?|caps)\s*)?(?:\#|x\s*\d|,\s*(?:qty|quantity)\b|(?:qty|quantity)\b)", I)
 # 'Percocet 5/325', '50/325/40'; at most six figures, so a long '0/ 0/ 0/ …' chain costs linear time
 BARE_RATIO = re.compile(r"(?<![\w.#/])(?P<values>\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?){1,5})(?![\w/%.])")
 QUANTITY = re.compile(
@@ -322,8 +326,7 @@ COMBINATION_TAIL = re.compile(r"(?:/[A-Za-z][A-Za-z-]*)+")   # 'Hydrocodon/APAP'
 WORDS_ONLY = re.compile(r"[\sA-Za-z,-]*")               # no digits between a drug name and its strength
 NON_SPACE_RUN = re.compile(r"\S+")
 SPACES = re.compile(r"\s+")
-PER_WORD = re.compile(r"\s+per\s+")                    # 'mg per ml' → 'mg/ml'
-STRENGTH_SEPARATOR = re.compile(r"\s*%?\s*[/-]\s*")   # '10/325', '5%-2%'
+PER_WORD = re.compile(r"(?<!\s)\s+per\s+")             # 'mg per ml' → 'mg/ml'; a run of spaces entered at its first
 LETTER = re.compile(r"[A-Za-z]")
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")            # lexicon lookup words: 'hydrocodone/apap' → hydrocodone, apap
 HASH_COUNT = re.compile(r"\#\s*\d")                    # '#60' after a drug name marks it as requested
@@ -336,6 +339,7 @@ NOT_A_DRUG_REQUEST = re.compile(
     r"|^(?!.*\d\s*(?:mg|mcg|iu|units?|%)).*\b(?:serum\s+|blood\s+)?levels?\b", re.I)
 # ---------------------------------------------------------------- guideline documents (pipeline.extract.documents)
 WORD = re.compile(r"[a-z0-9]+")                        # title words compared with the documents table
-# Chapter text that is not part of the chapter's name: 'Low Back Chapter', 'Shoulder (updated 12/12/16)'
-CHAPTER_TAIL = re.compile(r"\s*(?:\(updated[^)]*\)|\bchapters?\b.*)$", re.I)
+# Chapter text that is not part of the chapter's name: 'Low Back Chapter', 'Shoulder (updated 12/12/16)'. An '(updated'
+# parenthetical holds no parenthesis, so each is read up to the next one only.
+CHAPTER_TAIL = re.compile(r"(?<!\s)\s*(?:\(updated[^()]*\)|\bchapters?\b.*)$", re.I)
 ACOEM_PUBLISHER = re.compile(r"\bACOEM\b|Occupational\s+and\s+Environmental", re.I)   # an ACOEM title cited as 'other'

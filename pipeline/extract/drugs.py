@@ -232,7 +232,7 @@ def _unit(raw: str) -> str:
 
 def _values(raw: str) -> tuple[float, ...]:
     """'10/325' → (10, 325); '4%-27.5%-0.0325' → (4, 27.5, 0.0325)."""
-    return tuple(float(v.replace(",", "")) for v in rx.STRENGTH_SEPARATOR.split(raw.strip().rstrip("%")))
+    return tuple(float(v.replace(",", "")) for v in rx.FIGURE.findall(raw))
 
 
 def parse_strength(text: str, compound: bool = False) -> Strength | None:

@@ -8,6 +8,8 @@ decision rationale.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 import re
 
 from pipeline.clean import fold
@@ -175,10 +177,13 @@ def decision_blocks(decisions: str) -> tuple[ItemBlock, ...]:
     body_marks = [(i, m) for i, m in labelled if "guideline" in lines[i] or "rationale" in lines[i]]
     # Every 'Claims Administrator guideline:' belongs to a decision; one with no outcome heading
     # before it is a decision whose outcome cannot be read.
+    # Markers and marks are in line order: a block's share of them is a slice found by bisection, so
+    # a letter of many decisions costs linear time, not blocks × marks.
+    marker_lines = [i for i, _ in markers]
     ends: list[tuple[int, str | None]] = []
     prev = -1
     for c in claims:
-        found = [mk for mk in markers if prev < mk[0] < c]
+        found = markers[bisect_right(marker_lines, prev):bisect_left(marker_lines, c)]
         ends.extend(found or [(c - 1, None)])
         prev = c
     ends.extend(mk for mk in markers if mk[0] > prev)
@@ -188,10 +193,11 @@ def decision_blocks(decisions: str) -> tuple[ItemBlock, ...]:
         start, heading = _heading(lines, end, floor)
         spans.append((start, end, heading, outcome))
         floor = end
+    mark_lines = [i for i, _ in body_marks]
     blocks = []
     for k, (start, end, heading, outcome) in enumerate(spans):
         stop = spans[k + 1][0] if k + 1 < len(spans) else len(lines)
-        part = _labelled(lines, [(i, m) for i, m in body_marks if end < i < stop], stop)
+        part = _labelled(lines, body_marks[bisect_right(mark_lines, end):bisect_left(mark_lines, stop)], stop)
         blocks.append(ItemBlock(number=k + 1, heading=heading, outcome=outcome,
                                 claims_line=part.get("claims", ""), reviewer_line=part.get("reviewer", ""),
                                 rationale=part.get("rationale", "")))
