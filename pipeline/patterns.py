@@ -214,8 +214,9 @@ PREFIX = re.compile(
         |Pre-?\s*op(?:erative)?|Request\s+for|Additional|Outpatient|Inpatient|Continued|Purchase\s+of)\b[\s:,-]*)+""",
     I | X)
 # 'Norco 10/325mg #60 was the original request. ... The remaining IMR eligible portion of the
-#  original request, Norco 10/325mg #35 is'
-PARTIAL_ORIGINAL = re.compile(r"^(?P<original>.+?)\s+was\s+the\s+original\s+request\b", I | S)
+#  original request, Norco 10/325mg #35 is'. The request ends at a word ('(?<=\S)'): a run of spaces is tried
+#  from its first one only.
+PARTIAL_ORIGINAL = re.compile(r"^(?P<original>.+?)(?<=\S)\s+was\s+the\s+original\s+request\b", I | S)
 PARTIAL_REMAINING = re.compile(
     r"remaining\s+IMR\s+eligible\s+portion\s+of\s+the\s+original\s+request,?\s*(?:is\s+)?(?:for\s+)?(?P<remaining>.+?)\s*(?:,\s*)?(?:\bis)?\s*$",
     I | S)
@@ -306,11 +307,13 @@ NOT_A_COUNT = re.compile(r"\b(?:rental|rent|month(?:s|ly)?\s+supply|one\s+month\
 # 2014: 'The Expert Reviewer found the Guideline used by the Claims Administrator relevant and appropriate ...'
 ADOPTS_CLAIMS_GUIDELINE = re.compile(
     r"found\s+the\s+guidelines?\s+used\s+by\s+the\s+Claims\s+Administrator\s+(?:to\s+be\s+)?(?:relevant|appropriate)", I)
-NOTICE_PART_OF_MTUS = re.compile(r",?\s*which\s+(?P<not>is\s+not|are\s+not|is|are)\s+part\s+of\s+the\s+MTUS\b[.,;]?", re.I)
+# ', which is not part of the MTUS': from a comma or the first of a run of spaces, never from inside the run
+NOTICE_PART_OF_MTUS = re.compile(r"(?:,|(?<!\s))\s*which\s+(?P<not>is\s+not|are\s+not|is|are)\s+part\s+of\s+the\s+MTUS\b[.,;]?", re.I)
 NOTICE_AND_THE = re.compile(r"^[\s,;]*(?:and\s+)?(?:the\s+)?", re.I)    # ', and the Official Disability ...'
 # The long title some letters use: 'Official Disability Guidelines (ODG) Treatment in Workers' Compensation'
 ODG_SUBTITLE = re.compile(r"^(?:,\s*)?Treatment\s+in\s+Workers'?\s*Comp(?:ensation)?\b\s*(?:\(\w+\))?[,:]?\s*", re.I)
-OTHER_GUIDELINES = re.compile(r"\s+and\s+Other\s+Medical\s+Treatment\s+Guidelines?(?:\s+or\s+Medical\s+Evidence)?\s*:?\s*", re.I)
+# ' and Other Medical Treatment Guidelines:' (the run of spaces before 'and' entered at its first)
+OTHER_GUIDELINES = re.compile(r"(?<!\s)\s+and\s+Other\s+Medical\s+Treatment\s+Guidelines?(?:\s+or\s+Medical\s+Evidence)?\s*:?\s*", re.I)
 # Non-MTUS citations that name no publication but an ODG chapter: 'Low Back (Hyperstimulation analgesia)'
 ODG_CHAPTER_START = re.compile(
     r"^(?:Low\s+Back|Neck|Shoulder|Knee|Pain|Elbow|Hip|Ankle|Forearm|Head|Mental|Carpal|Fitness|Chronic\s+Pain|Burns|Eye|Pulmonary|Hernia)\b",
