@@ -29,6 +29,15 @@ def test_any_text_is_its_non_space_characters(text):
     assert id_key(text) == "".join(text.split()).encode("utf-8", "surrogatepass")
 
 
+# Non-ASCII spaces, Latin-1 characters beside them, and characters beyond Latin-1.
+WIDE_SPACES = "\x85\xa0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+@given(st.text(alphabet=st.sampled_from([*WIDE_SPACES, " ", "\n", "\x1c", "a", "é", "°", "\xff", "\u2019", "\u4e00"])))
+def test_text_with_wide_spaces_is_its_non_space_characters(text):
+    assert id_key(text) == "".join(text.split()).encode("utf-8")
+
+
 @pytest.mark.parametrize("a, b", [
     ("Norco 10/325mg #140", "Norco 103/25mg #140"),
     ("Norco 10/325 mg", "Norco 10/3.25 mg"),
