@@ -158,7 +158,7 @@ LOWER_CASE = {p: re.compile(p.pattern, p.flags & ~I) for p in
 # Cues of the lower-case patterns that sre would try at every position (they start with '^' or a
 # digit): pattern → (cues, back). Every match holds a match of a cue (a literal-prefix pattern) and
 # starts at most `back` characters before it or, with back None, at the start of its line
-# (pipeline.layouts.find_cued tries only those places).
+# (pipeline.layouts.find tries only those places).
 CUES = {
     NOTICE_DETERMINATION: ((re.compile(r"\)\s*maximus"),), 2),                 # '1) MAXIMUS Federal Services ...'
     NOTICE_REGARDING: ((re.compile(r"\)\s*regarding"),), None),                # '1) Regarding the request for'

@@ -134,3 +134,10 @@ def test_a_file_gone_since_discovery_vanished(tmp_path):
 def test_a_good_letter_is_read(tmp_path):
     (tmp_path / "good.txt").write_bytes((LETTERS / "y2016_basic.txt").read_bytes())
     assert read_bytes(tmp_path, "good.txt") == ("good.txt", (LETTERS / "y2016_basic.txt").read_bytes())
+
+
+@pytest.mark.skipif(not os.path.isfile("/proc/self/status"), reason="needs Linux's /proc")
+def test_a_file_longer_than_its_stated_size_is_read_to_its_end():
+    """/proc files state size 0: the reader must read on past the size it was told (as for a file that grew)."""
+    rel, data = read_bytes("/proc/self", "status")
+    assert len(data) > 100 and data.startswith(b"Name:") and data.endswith(b"\n")

@@ -19,6 +19,7 @@ from pipeline.layouts import ItemBlock, LetterParts, find, find_all, lowered
 NAME_WITH_HEADER = "final_2016"
 NAME_WITHOUT_HEADER = "final_2015"
 MAX_HEADING_LINES = 40       # a wrapped heading, partial authorizations included, is a few lines: bounds the walk back
+LOWER_DATE = rx.LOWER_CASE[rx.DATE]
 HEADER_FIELDS = {"date assigned": "date_assigned", "date of injury": "date_of_injury",
                  "decision date": "decision_date", "ur denial date": "ur_denial_date",
                  "application received": "application_received"}
@@ -76,7 +77,7 @@ def _date_spans(text: str, low: str | None) -> list[tuple[int, int]]:
     after each date (a date's own digit runs are never tried)."""
     if low is None:
         return [m.span() for m in rx.DATE.finditer(text)]
-    date = rx.LOWER_CASE[rx.DATE]
+    date = LOWER_DATE
     out: list[tuple[int, int]] = []
     at = 0
     while start := rx.DATE_START.search(low, at):
@@ -171,8 +172,8 @@ def _labelled(lines: list[str], marks: list[tuple[int, re.Match[str]]], stop: in
 def decision_blocks(decisions: str) -> tuple[ItemBlock, ...]:
     lines = decisions.split("\n")
     markers = _outcome_markers(lines, _lines_containing(decisions, ("Upheld", "Overturned")))
-    labelled = [(i, m) for i in _lines_containing(decisions, ("laims", "guideline", "rationale"))
-                if (m := rx.BLOCK_LABEL.match(lines[i]))]
+    label = rx.BLOCK_LABEL.match      # fails at a line's first letters: cheaper than finding the lines by their words
+    labelled = [(i, m) for i, line in enumerate(lines) if (m := label(line))]
     claims = [i for i, m in labelled if "laims" in lines[i] and m["label"].lower().startswith("claims")]
     body_marks = [(i, m) for i, m in labelled if "guideline" in lines[i] or "rationale" in lines[i]]
     # Every 'Claims Administrator guideline:' belongs to a decision; one with no outcome heading
