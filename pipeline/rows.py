@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 from operator import attrgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import polars as pl
 import pyarrow as pa
@@ -60,14 +60,17 @@ def _values(records: list, f: pa.Field) -> list:
     """The values of column f from the records' attributes; a list of structs from the struct's field names."""
     values = list(map(attrgetter(f.name), records))
     if (pa.types.is_list(f.type) or pa.types.is_large_list(f.type)) and pa.types.is_struct(f.type.value_type):
-        names = _struct_names(f.type.value_type)
-        values = [None if v is None else [tuple(getattr(x, n) for n in names) for x in v] for v in values]
+        get = _struct_getter(f.type.value_type)
+        values = [None if v is None else list(map(get, v)) for v in values]
     return values
 
 
 @cache
-def _struct_names(struct: pa.StructType) -> tuple[str, ...]:
-    return tuple(struct.field(i).name for i in range(struct.num_fields))
+def _struct_getter(struct: pa.StructType) -> Callable[[object], tuple]:
+    """A record → the tuple of its attributes named like the struct's fields."""
+    names = [struct.field(i).name for i in range(struct.num_fields)]
+    get = attrgetter(*names)
+    return get if len(names) > 1 else lambda record: (get(record),)
 
 
 class BatchRows:
