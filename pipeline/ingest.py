@@ -34,17 +34,22 @@ class RawLetter:
 
 def id_key(text: str) -> bytes:
     """The text without whitespace, as UTF-8: by deleting ASCII whitespace bytes when the text has no other
-    whitespace (10× faster than split and join). A text of one byte a character (Latin-1: '°', '×') has
-    other whitespace only in U+0085 and U+00A0, found by memchr; split and join serve the rest."""
+    whitespace (10× faster than split and join, which serves the rest)."""
     if text.isascii():
         return text.encode("ascii").translate(None, ASCII_SPACE)
+    if _latin1_without_wide_spaces(text):
+        return text.encode("utf-8").translate(None, ASCII_SPACE)
+    return "".join(text.split()).encode("utf-8")
+
+
+def _latin1_without_wide_spaces(text: str) -> bool:
+    """A text of one byte a character (Latin-1: '°', '×') whose only whitespace is ASCII: its other
+    whitespace can be U+0085 and U+00A0 only, each found by a memchr."""
     try:
         narrow = text.encode("latin-1")
     except UnicodeEncodeError:
-        narrow = b"\x85"
-    if b"\x85" in narrow or b"\xa0" in narrow:
-        return "".join(text.split()).encode("utf-8")
-    return text.encode("utf-8").translate(None, ASCII_SPACE)
+        return False
+    return b"\x85" not in narrow and b"\xa0" not in narrow
 
 
 def pdf_text(data: bytes) -> str:

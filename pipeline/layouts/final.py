@@ -77,11 +77,10 @@ def _date_spans(text: str, low: str | None) -> list[tuple[int, int]]:
     after each date (a date's own digit runs are never tried)."""
     if low is None:
         return [m.span() for m in rx.DATE.finditer(text)]
-    date = LOWER_DATE
     out: list[tuple[int, int]] = []
     at = 0
     while start := rx.DATE_START.search(low, at):
-        if m := date.match(low, start.start()):
+        if m := LOWER_DATE.match(low, start.start()):
             out.append(m.span())
             at = m.end()
         else:
