@@ -14,6 +14,7 @@ import signal
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -21,8 +22,9 @@ import polars as pl
 
 from pipeline.extract.letter import ExtractError, LetterFields, extract_letter
 from pipeline.ingest import RawLetter, letter_from_bytes
-from pipeline.inputs import DEFAULT_MAX_BYTES, Reject, input_stat, read_bytes
+from pipeline.inputs import DEFAULT_MAX_BYTES, Reject, input_stat
 from pipeline.parts import write_parts
+from pipeline.readahead import ReadAhead
 from pipeline.rows import BatchRows
 from pipeline.tasks import BatchResult, Limits, Task
 from pipeline.validate import null_implausible, validate, with_letters
@@ -84,15 +86,16 @@ def _extract_bytes(rel: str, data: bytes, sha: str) -> tuple[RawLetter, LetterFi
         return Reject(got.source_path, "extract", "extract_error", f"{type(exc).__name__}: {exc}")
 
 
-def _read_and_extract(raw: str, rel: str, limits: Limits, arm, fault: str | None
-                      ) -> tuple[str | None, tuple[RawLetter, LetterFields] | Reject]:
-    """(sha256 of the file's bytes or None, its letter and fields or its reject) under the file's CPU budget."""
+def _read_and_extract(rel: str, read: Callable[[], tuple[str, bytes] | Reject], limits: Limits, arm,
+                      fault: str | None) -> tuple[str | None, tuple[RawLetter, LetterFields] | Reject]:
+    """(sha256 of the file's bytes or None, its letter and fields or its reject) under the file's CPU budget;
+    read() gives the file's bytes (pipeline.readahead)."""
     sha = None
     try:
         arm(limits.cpu_seconds)
         try:
             _inject(fault, rel)
-            got = read_bytes(raw, rel, limits.max_bytes)      # one file's bytes at a time
+            got = read()      # one file's bytes at a time
             if not isinstance(got, Reject):
                 sha = hashlib.sha256(got[1]).hexdigest()
                 got = _extract_bytes(rel, got[1], sha)
@@ -118,12 +121,12 @@ def process_batch(files, raw: str, parquet: str, name: str, max_bytes: int = DEF
     inputs: list[tuple] = []
     seen: dict[str, str] = {}
     duplicates: list[tuple[str, str, str]] = []
-    with cpu_timer(limits.cpu_seconds) as arm:
+    with cpu_timer(limits.cpu_seconds) as arm, ReadAhead(raw, files, limits.max_bytes) as reader:
         for index, rel in enumerate(files):
             if watch is not None:
                 watch.value = index
             stat = input_stat(raw, rel)       # before reading: a file changed meanwhile looks changed next time
-            sha, got = _read_and_extract(raw, rel, limits, arm, fault)
+            sha, got = _read_and_extract(rel, partial(reader.read, index), limits, arm, fault)
             inputs.append((rel, sha, *stat))
             if isinstance(got, Reject):
                 rows.add_reject(got)
