@@ -2,7 +2,7 @@
 the next files (posix_fadvise WILLNEED) while the worker extracts the current one.
 
 A worker reads its files one at a time. From the page cache a read takes ~10 µs; from disk (a first build,
-or a corpus read long ago) ~100 µs here, and the worker waits each time. The thread starts only after a
+or a corpus read long ago) ~100 µs here, and without read-ahead the worker waits on each in turn. The thread starts only after a
 few reads were slow, so a batch read from the cache pays nothing but a clock read per file. It keeps at
 most WINDOW files ahead of the reader (advised pages must still be cached when the reader gets there), and
 it never opens what the reader would refuse to open: only regular files, never a link, without blocking.
@@ -20,6 +20,7 @@ from pipeline.inputs import Reject, fs_path, read_bytes
 SLOW_READ_S = 50e-6     # a read that waited on the disk (from the page cache: ~10 µs a letter)
 SLOW_READS = 3          # slow reads in a row before the thread starts: one may be a preempted worker
 WINDOW = 256            # files advised ahead of the reader
+JOIN_S = 1.0            # how long leaving waits for the thread to stop
 CAN_ADVISE = hasattr(os, "posix_fadvise")     # Linux, the BSDs; not macOS
 
 
@@ -81,4 +82,4 @@ class ReadAhead:
         if self._thread is not None:
             self._stopped = True
             self._room.release()
-            self._thread.join()
+            self._thread.join(JOIN_S)     # it stops at its next file; one stuck in open() (a hung mount) is left behind
