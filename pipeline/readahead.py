@@ -2,20 +2,20 @@
 the next files (posix_fadvise WILLNEED) while the worker extracts the current one.
 
 A worker reads its files one at a time. From the page cache a read takes ~10 µs; from disk (a first build,
-or a corpus read long ago) ~100 µs here, and without read-ahead the worker waits on each in turn. The thread starts only after a
-few reads were slow, so a batch read from the cache pays nothing but a clock read per file. It keeps at
-most WINDOW files ahead of the reader (advised pages must still be cached when the reader gets there), and
-it never opens what the reader would refuse to open: only regular files, never a link, without blocking.
+or a corpus read long ago) ~100 µs here, and without read-ahead the worker waits on each in turn. The
+thread starts only after a few reads in a row were slow, so a batch read from the cache pays nothing but a
+clock read per file. It keeps at most WINDOW files ahead of the reader (advised pages must still be cached
+when the reader gets there), and it never opens what the reader would refuse to open: only regular files
+within the byte cap (pipeline.inputs.check_regular), never a link, without blocking.
 """
 from __future__ import annotations
 
 import os
-import stat
 import threading
 from collections.abc import Callable, Sequence
 from time import perf_counter
 
-from pipeline.inputs import Reject, fs_path, read_bytes
+from pipeline.inputs import OPEN_FLAGS, Refused, Reject, check_regular, fs_path, read_bytes
 
 SLOW_READ_S = 50e-6     # a read that waited on the disk (from the page cache: ~10 µs a letter)
 SLOW_READS = 3          # slow reads in a row before the thread starts: one may be a preempted worker
@@ -29,14 +29,15 @@ def advise(path: str, max_bytes: int) -> None:
     a device, a file the reader would reject as too large or empty, a vanished file) is left alone."""
     try:
         st = os.lstat(path)
-        if not stat.S_ISREG(st.st_mode) or not 0 < st.st_size <= max_bytes:
+        check_regular(st, max_bytes)      # what the reader refuses, refused here too
+        if st.st_size == 0:
             return
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+        fd = os.open(path, OPEN_FLAGS)
         try:
             os.posix_fadvise(fd, 0, st.st_size, os.POSIX_FADV_WILLNEED)
         finally:
             os.close(fd)
-    except OSError:
+    except (OSError, Refused):
         pass
 
 

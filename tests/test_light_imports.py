@@ -14,8 +14,8 @@ from pipeline.cli import LazyGroup, main
 
 LETTERS = Path(__file__).parent / "letters"
 
-WORKER_ONLY = ("pipeline.batch", "pipeline.readahead", "pipeline.ingest", "pipeline.rows", "pipeline.extract", "pipeline.layouts",
-               "pipeline.patterns", "pipeline.clean", "pypdfium2")
+WORKER_ONLY = ("pipeline.batch", "pipeline.readahead", "pipeline.ingest", "pipeline.rows", "pipeline.extract",
+               "pipeline.layouts", "pipeline.patterns", "pipeline.clean", "pypdfium2")
 DATA_LIBRARIES = ("polars", "pyarrow", "pandera", "pandas", "duckdb", "plotly", "rich")
 
 
